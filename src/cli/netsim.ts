@@ -1,4 +1,196 @@
 #!/usr/bin/env node
-// Placeholder for the netsim CLI; run directly by Node 24's type stripping.
-console.log('netsim: not built yet');
-process.exit(0);
+/**
+ * netsim: the headless Packet Path simulator. A public contract (docs/netsim.md):
+ *
+ *   netsim [--world NAME | --scenario FILE] [--json] [--seed N] [--transcript] [SCRIPT | -]
+ *
+ * Runs a shell script line by line as a person would type it at the terminal, starting as root on
+ * the world's first host. Plain mode prints what each command printed; --json prints one JSON
+ * object per command line. The exit status is the last command line's.
+ */
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createWorld, WORLD_DESCRIPTIONS, WORLD_NAMES } from '../sim/worlds/index.ts';
+import { loadScenarioText } from '../sim/scenario/load.ts';
+import { Session, runScript, runLine, commandLines, analyzeInput } from '../shell/index.ts';
+import { runScenarioSetup } from '../shell/setup.ts';
+import type { World } from '../sim/net/world.ts';
+
+const VERSION = '0.1.0';
+
+const USAGE = `Usage: netsim [--world NAME | --scenario FILE] [--json] [--seed N] [--transcript] [SCRIPT | -]
+
+Runs a shell script against the Packet Path network simulator, line by line, as a person would
+type it at a terminal: the prompt starts as root on the world's first host.
+
+  --world NAME      start from a named world: ${WORLD_NAMES.join(', ')} (default: linux)
+  --scenario FILE   start from a scenario file (YAML, see docs/scenario-format.md)
+  --json            print one JSON object per command line:
+                    {"host","namespace","command","exitCode","output"}
+  --seed N          seed for MAC addresses, ports and ids (default 1)
+  --transcript      plain mode: also print the prompt and each command, like a terminal
+  --list-worlds     list the named worlds and exit
+  -h, --help        show this help
+  -V, --version     show the version
+
+SCRIPT is a file; '-' or no SCRIPT reads standard input. With no SCRIPT and a terminal on
+standard input, netsim starts an interactive shell.
+`;
+
+interface Args {
+  world: string | null;
+  scenario: string | null;
+  json: boolean;
+  seed: number;
+  transcript: boolean;
+  script: string | null;
+}
+
+function fail(msg: string): never {
+  process.stderr.write(`netsim: ${msg}\nTry 'netsim --help' for more information.\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { world: null, scenario: null, json: false, seed: 1, transcript: false, script: null };
+  for (let i = 0; i < argv.length; i++) {
+    const x = argv[i];
+    const val = () => {
+      const v = argv[++i];
+      if (v === undefined) fail(`option '${x}' requires an argument`);
+      return v;
+    };
+    if (x === '--world' || x === '-w') a.world = val();
+    else if (x.startsWith('--world=')) a.world = x.slice(8);
+    else if (x === '--scenario' || x === '-s') a.scenario = val();
+    else if (x.startsWith('--scenario=')) a.scenario = x.slice(11);
+    else if (x === '--json') a.json = true;
+    else if (x === '--transcript') a.transcript = true;
+    else if (x === '--seed') {
+      const v = val();
+      if (!/^\d+$/.test(v)) fail(`invalid seed '${v}'`);
+      a.seed = Number(v);
+    } else if (x === '-h' || x === '--help') {
+      process.stdout.write(USAGE);
+      process.exit(0);
+    } else if (x === '-V' || x === '--version') {
+      process.stdout.write(`netsim ${VERSION}\n`);
+      process.exit(0);
+    } else if (x === '--list-worlds') {
+      for (const n of WORLD_NAMES) process.stdout.write(`${n.padEnd(8)} ${WORLD_DESCRIPTIONS[n as 'bare']}\n`);
+      process.exit(0);
+    } else if (x === '-') a.script = '-';
+    else if (x.startsWith('-')) fail(`unknown option '${x}'`);
+    else if (a.script === null) a.script = x;
+    else fail(`unexpected argument '${x}'`);
+  }
+  if (a.world !== null && a.scenario !== null) fail('--world and --scenario cannot be used together');
+  return a;
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  let world: World;
+  let setup: Awaited<ReturnType<typeof loadScenarioText>> | null = null;
+  if (args.scenario !== null) {
+    let text: string;
+    try {
+      text = readFileSync(args.scenario, 'utf8');
+    } catch (e) {
+      fail(`cannot read scenario '${args.scenario}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}`);
+    }
+    const loaded = loadScenarioText(text, args.seed);
+    if (!loaded.ok) {
+      process.stderr.write(`netsim: invalid scenario '${args.scenario}':\n${loaded.errors.map((e) => `  ${e}`).join('\n')}\n`);
+      return 2;
+    }
+    setup = loaded;
+    world = loaded.world;
+  } else {
+    const name = args.world ?? 'linux';
+    const w = createWorld(name, args.seed);
+    if (!w) fail(`unknown world '${name}' (worlds: ${WORLD_NAMES.join(', ')})`);
+    world = w;
+  }
+
+  const fromTty = args.script === null && process.stdin.isTTY;
+  const session = new Session(world, { interactive: fromTty });
+  if (setup) {
+    const err = await runScenarioSetup(world, setup.scenario);
+    if (err) {
+      process.stderr.write(`netsim: scenario setup failed: ${err}\n`);
+      return 2;
+    }
+  }
+  if (fromTty) return interactive(session);
+
+  let text: string;
+  try {
+    text = args.script === null || args.script === '-' ? readFileSync(0, 'utf8') : readFileSync(args.script, 'utf8');
+  } catch (e) {
+    fail(`cannot read '${args.script}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}`);
+  }
+  let last = 0;
+  await runScript(session, text, (r) => {
+    last = r.exitCode;
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify({ host: r.host, namespace: r.namespace, command: r.command, exitCode: r.exitCode, output: r.output })}\n`);
+    } else {
+      if (args.transcript) process.stdout.write(`${promptFor(r.host, session)}${r.command}\n`);
+      process.stdout.write(r.output);
+    }
+  });
+  if (session.ended) return session.exitStatus;
+  return last;
+}
+
+function promptFor(host: string, session: Session): string {
+  void host;
+  return session.prompt();
+}
+
+async function interactive(session: Session): Promise<number> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true, historySize: 1000 });
+  session.backgroundSink = { stdin: '', out: (t) => process.stdout.write(t), err: (t) => process.stdout.write(t) };
+  let pending = '';
+  let last = 0;
+  process.stdout.write('Packet Path simulator. Type `help` for the commands, `exit` to leave.\n');
+  const ask = () => new Promise<string | null>((resolve) => {
+    rl.question(pending ? '> ' : session.prompt(), (line) => resolve(line));
+    rl.once('close', () => resolve(null));
+  });
+  rl.on('SIGINT', () => {
+    session.interrupt.interrupted = true;
+    pending = '';
+    process.stdout.write('^C\n');
+  });
+  for (;;) {
+    const line = await ask();
+    if (line === null) break;
+    pending += `${line}\n`;
+    const a = analyzeInput(pending);
+    if (a.status === 'incomplete') continue;
+    const text = pending;
+    pending = '';
+    for (const cmd of commandLines(text)) {
+      const r = await runLine(session, cmd);
+      last = r.exitCode;
+      process.stdout.write(r.output);
+      if (session.ended) {
+        rl.close();
+        return session.exitStatus;
+      }
+    }
+  }
+  return last;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`netsim: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,52 @@
+/**
+ * Writing a sysctl, with the kernel's validation and the keys that are aliases of each other
+ * (net.ipv4.ip_forward and net.ipv4.conf.all.forwarding are one switch).
+ */
+import type { Netns } from './model.ts';
+import { PER_DEV_SYSCTLS } from './model.ts';
+
+/** Keys whose value is a pair of numbers separated by a tab. */
+const PAIR_KEYS = new Set(['net.ipv4.ip_local_port_range', 'net.ipv4.ping_group_range']);
+
+/** Normalise `a/b/c` to `a.b.c`. */
+export function sysctlKey(k: string): string {
+  return k.replaceAll('/', '.');
+}
+
+/** Set a sysctl in a namespace. Returns an errno name on failure (ENOENT, EINVAL), else null. */
+export function setSysctl(ns: Netns, rawKey: string, value: string): string | null {
+  const key = sysctlKey(rawKey);
+  if (ns.sysctlGet(key) === undefined) return 'ENOENT';
+  const v = value.trim();
+  if (PAIR_KEYS.has(key)) {
+    const parts = v.split(/\s+/);
+    if (parts.length !== 2 || parts.some((p) => !/^-?\d+$/.test(p))) return 'EINVAL';
+    if (key === 'net.ipv4.ip_local_port_range' && Number(parts[0]) > Number(parts[1])) return 'EINVAL';
+    ns.sysctl.set(key, parts.join('\t'));
+    return null;
+  }
+  if (!/^-?\d+$/.test(v)) return 'EINVAL';
+  const n = String(Number(v));
+  if (key === 'net.ipv4.ip_forward' || key === 'net.ipv4.conf.all.forwarding') {
+    const on = n !== '0' ? '1' : '0';
+    ns.sysctl.set('net.ipv4.ip_forward', key === 'net.ipv4.ip_forward' ? n : on);
+    ns.sysctl.set('net.ipv4.conf.all.forwarding', on);
+    ns.sysctl.set('net.ipv4.conf.default.forwarding', on);
+    return null;
+  }
+  const m = /^net\.ipv4\.conf\.([^.]+)\.(.+)$/.exec(key);
+  if (m && m[1] !== 'all' && m[1] !== 'default' && PER_DEV_SYSCTLS[m[2]] !== undefined) {
+    ns.sysctl.set(key, n);
+    return null;
+  }
+  ns.sysctl.set(key, n);
+  return null;
+}
+
+/** Every sysctl key of a namespace, sorted (for `sysctl -a`). */
+export function allSysctlKeys(ns: Netns): string[] {
+  const keys = new Set(ns.sysctl.keys());
+  for (const l of ns.allLinks()) for (const k of Object.keys(PER_DEV_SYSCTLS)) keys.add(`net.ipv4.conf.${l.name}.${k}`);
+  for (const k of Object.keys(PER_DEV_SYSCTLS)) keys.add(`net.ipv4.conf.default.${k}`);
+  return [...keys].sort();
+}
