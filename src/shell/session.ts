@@ -32,6 +32,11 @@ export interface SessionOptions {
   readonly maxWait?: number;
   /** the host whose shell the session starts in (default: the world's first host) */
   readonly startHost?: string;
+  /**
+   * Virtual time that passes after each command line, as it does between two commands typed or
+   * run from a script: packets still in flight (a final ACK, a FIN) arrive. Default 1 ms.
+   */
+  readonly settle?: number;
 }
 
 export interface Job {
@@ -127,6 +132,8 @@ export class Session {
         this.popFrame(io, status);
       } else throw e;
     }
+    const sched = this.world.sched;
+    sched.advanceTo(sched.now + (this.options.settle ?? 1000));
     this.reapJobs(io);
     return status;
   }

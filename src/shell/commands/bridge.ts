@@ -11,7 +11,11 @@ import { brctlBridgeId, linkFlags } from './ip/format.ts';
 function portLine(p: Link): string {
   const br = p.master!;
   const state = p.portForwarding ? 'forwarding' : 'disabled';
-  return `${p.ifindex}: ${p.name}@${br.name}: <${linkFlags(p)}> mtu ${p.mtu} master ${br.name} state ${state} priority 32 cost 2 `;
+  // bridge(8) names the iflink by looking its index up in its own namespace (so a veth whose
+  // peer is interface 2 of a container shows as "@docker0" when docker0 is interface 2 here)
+  const il = p.iflink;
+  const at = il ? `@${p.ns.linkByIndex(il.ifindex)?.name ?? `if${il.ifindex}`}` : '';
+  return `${p.ifindex}: ${p.name}${at}: <${linkFlags(p)}> mtu ${p.mtu} master ${br.name} state ${state} priority 32 cost 2 `;
 }
 
 /** The multicast entries the kernel installs on bridge devices and ports ("self permanent"). */

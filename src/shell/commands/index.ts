@@ -63,3 +63,13 @@ register(
   unameCommand,
   whoamiCommand,
 );
+import { pingCommand } from './ping.ts';
+register(pingCommand);
+import { ncCommand } from './nc.ts';
+import { curlCommand } from './curl.ts';
+import { python3Command } from './servers.ts';
+import { ssCommand } from './ss.ts';
+import { tracerouteCommand, tracepathCommand } from './traceroute.ts';
+register(ncCommand, curlCommand, python3Command, ssCommand, tracerouteCommand, tracepathCommand);
+import { iptablesCommand, iptablesSaveCommand, iptablesRestoreCommand, conntrackCommand } from './iptables.ts';
+register(iptablesCommand, iptablesSaveCommand, iptablesRestoreCommand, conntrackCommand);

@@ -11,7 +11,8 @@ import { strerror } from '../../sim/net/types.ts';
 import type { Host } from '../../sim/net/model.ts';
 import { COMMANDS } from '../registry.ts';
 
-export const KERNEL_RELEASE = '6.18.0-packetpath';
+/** The kernel the simulator models: the one the conformance cases were recorded on. */
+export const KERNEL_RELEASE = '6.18.44-fc-v782';
 
 export const hostnameCommand: Command = {
   name: 'hostname',
@@ -53,7 +54,7 @@ export const unameCommand: Command = {
     if (!a || all || a.includes('s')) parts.push('Linux');
     if (all || a.includes('n')) parts.push(ctx.host.hostname);
     if (all || a.includes('r')) parts.push(KERNEL_RELEASE);
-    if (all || a.includes('v')) parts.push('#1 SMP PREEMPT_DYNAMIC Debian 6.18.0-1');
+    if (all || a.includes('v')) parts.push('#1 SMP PREEMPT_DYNAMIC');
     if (all || a.includes('m')) parts.push('x86_64');
     if (all || a.includes('o')) parts.push('GNU/Linux');
     ctx.out(`${parts.join(' ')}\n`);

@@ -59,7 +59,9 @@ export class Scheduler {
   }
 
   /**
-   * Run events in time order until `done()` holds, or virtual time would pass `deadline`.
+   * Run events in time order until `done()` holds or virtual time reaches `deadline`. Events due
+   * at the deadline itself are left for later: a program whose timeout expires at t gives up
+   * before a kernel timer due at the same t fires (a 1 s `nc -w1` sends one SYN, not two).
    * On return `now` is the time of the last event run, or `deadline` when it was reached.
    * Returns true when `done()` became true.
    */
@@ -68,7 +70,7 @@ export class Scheduler {
       if (done()) return true;
       this.dropCancelled();
       const next = this.heap[0];
-      if (!next || next.at > deadline) {
+      if (!next || next.at >= deadline) {
         if (deadline !== Infinity && deadline > this.now) this.now = deadline;
         return done();
       }

@@ -312,6 +312,8 @@ export class Netns {
   readonly icmpPeers = new Map<Ipv4, { tokens: number; last: Micros }>();
   /** IP identification counter */
   ipId = 1;
+  /** path MTUs learned from ICMP "fragmentation needed" (the route cache), by destination */
+  readonly pmtu = new Map<Ipv4, { mtu: number; expires: Micros }>();
   /** the filesystem processes in this namespace see */
   fs: FileSystem;
 
@@ -472,6 +474,13 @@ export class Netns {
       return true;
     }
     return false;
+  }
+
+  /** The MTU to use toward `dst` on `dev`: the device MTU or a smaller learned path MTU. */
+  mtuToward(dst: Ipv4, devMtu: number): number {
+    const p = this.pmtu.get(dst);
+    if (p && p.expires > this.world.now) return Math.min(devMtu, p.mtu);
+    return devMtu;
   }
 
   nextIpId(): number {

@@ -1057,9 +1057,10 @@ export function ipOutput(ns: Netns, pkt: Packet, opts: OutputOptions = {}): Send
   emit(ns, 'route', pkt, route.local ? `${formatIpv4(ip.dst)} is local: via lo` : `route ${formatIpv4(ip.dst)}: ${route.route ? formatRoute(ns, route.route).trim() : `${route.dev.name} (assumed on-link)`}`, route.dev, {
     route: { dst: formatIpv4(ip.dst), chosen: route.route ? formatRoute(ns, route.route, { showTable: true }).trim() : `dev ${route.dev.name}` },
   });
-  if (opts.noFragment && ip.totalLength > route.dev.mtu && !route.local) {
-    drop(ns, pkt, 'PKT_TOO_BIG', `${ip.totalLength}-byte packet with DF does not fit the MTU ${route.dev.mtu} of ${route.dev.name}: message too long`, route.dev);
-    return { errno: 'EMSGSIZE', mtu: route.dev.mtu };
+  const mtu = ns.mtuToward(ip.dst, route.dev.mtu);
+  if (opts.noFragment && ip.totalLength > mtu && !route.local) {
+    drop(ns, pkt, 'PKT_TOO_BIG', `${ip.totalLength}-byte packet with DF does not fit the path MTU ${mtu} toward ${formatIpv4(ip.dst)}: message too long`, route.dev);
+    return { errno: 'EMSGSIZE', mtu };
   }
   const skb: Skb = { pkt, ns, inDev: null, outDev: route.dev, ct: null, ctDir: 0, ctState: 'NEW', mark: 0, bridgedPre: false, physIn: null, onLocalError: opts.onLocalError };
   // OUTPUT: raw, conntrack, mangle, nat (DNAT), filter
@@ -1098,8 +1099,8 @@ export function ipOutput(ns: Netns, pkt: Packet, opts: OutputOptions = {}): Send
   if (route.local) {
     const lo = route.dev;
     neighOutput(skb, lo, route.nexthop, () => undefined);
-  } else if (skb.pkt.ip!.totalLength > route.dev.mtu) {
-    for (const f of fragment(skb.pkt, route.dev.mtu)) neighOutput({ ...skb, pkt: f }, route.dev, route.nexthop, failHandler(skb));
+  } else if (skb.pkt.ip!.totalLength > mtu) {
+    for (const f of fragment(skb.pkt, mtu)) neighOutput({ ...skb, pkt: f }, route.dev, route.nexthop, failHandler(skb));
   } else {
     neighOutput(skb, route.dev, route.nexthop, failHandler(skb));
   }
@@ -1116,7 +1117,7 @@ export function pathMtu(ns: Netns, dst: Ipv4, oif?: Link): number | null {
   const r = routeOutput(ns, dst, oif);
   if (!r.ok) return null;
   if (r.local) return r.dev.mtu;
-  return r.dev.mtu;
+  return ns.mtuToward(dst, r.dev.mtu);
 }
 
 // ---- ICMP ------------------------------------------------------------------------------------------------------
@@ -1152,6 +1153,10 @@ function processIcmp(skb: Skb, broadcast: boolean): void {
   }
   if (isIcmpError(p)) {
     const o = icmp.original!;
+    if (icmp.type === ICMP_DEST_UNREACH && icmp.code === ICMP_FRAG_NEEDED && icmp.mtu && o.ip) {
+      // ip_rt_update_pmtu: remember the smaller path MTU for ten minutes
+      ns.pmtu.set(o.ip.dst, { mtu: icmp.mtu, expires: ns.world.now + 600 * SECOND });
+    }
     const info = { type: icmp.type, code: icmp.code, from: ip.src, mtu: icmp.mtu, original: o, packet: p };
     const text = icmpText(icmp.type, icmp.code, icmp.mtu);
     if (o.icmp && o.icmp.type === ICMP_ECHO) {

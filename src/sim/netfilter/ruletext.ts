@@ -734,8 +734,8 @@ export function formatListHeader(f: ListFormat): string {
   if (f.verbose) {
     s += f.exact ? `${'pkts'.padStart(8)} ${'bytes'.padStart(10)} ` : ' pkts bytes ';
   }
-  s += 'target     prot opt ';
-  if (f.verbose) s += 'in     out     ';
+  s += 'target     prot opt';
+  if (f.verbose) s += ' in     out    ';
   s += ' source               destination         ';
   return s;
 }

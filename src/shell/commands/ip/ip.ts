@@ -154,7 +154,7 @@ function findDev(ctx: CommandContext, ns: Netns, name: string): Link {
 }
 
 function invalidArg(ctx: CommandContext, arg: string, what: string): never {
-  die(ctx, `Error: argument "${arg}" is wrong: ${what}\n`, 255);
+  die(ctx, `Error: argument "${arg}" is wrong: ${what}`, 255);
 }
 
 function resolveNetns(ctx: CommandContext, name: string): Netns | null {
@@ -358,7 +358,7 @@ function linkAdd(ctx: CommandContext, place: Place, w: Words): number {
     } else if (a === 'netns') {
       const v = needArg(ctx, w, 'netns');
       const target = resolveNetns(ctx, v);
-      if (!target) invalidArg(ctx, v, 'Invalid "netns" value');
+      if (!target) invalidArg(ctx, v, 'Invalid "netns" value\n');
       ns = target;
     } else if (a === 'txqueuelen' || a === 'qlen' || a === 'numtxqueues' || a === 'numrxqueues' || a === 'index') needArg(ctx, w, a);
     else if (a === 'dev') name = needArg(ctx, w, 'dev');
@@ -386,7 +386,7 @@ function linkAdd(ctx: CommandContext, place: Place, w: Words): number {
           else if (b === 'netns') {
             const v = needArg(ctx, w, 'netns');
             const t = resolveNetns(ctx, v);
-            if (!t) invalidArg(ctx, v, 'Invalid "netns" value');
+            if (!t) invalidArg(ctx, v, 'Invalid "netns" value\n');
             spec.peerNs = t;
           } else if (b === 'address') {
             const v = needArg(ctx, w, 'address');
@@ -530,7 +530,7 @@ function linkSet(ctx: CommandContext, place: Place, w: Words): number {
       const v = needArg(ctx, ww, 'netns');
       actions.push(() => {
         const target = resolveNetns(ctx, v);
-        if (!target) invalidArg(ctx, v, 'Invalid "netns" value');
+        if (!target) invalidArg(ctx, v, 'Invalid "netns" value\n');
         const r = moveLink(getDev(), target);
         if (!r.ok) nlFail(ctx, r.error);
       });
@@ -917,7 +917,9 @@ function doNeigh(ctx: CommandContext, place: Place, w: Words): number {
         addr = ip;
       }
     }
-    for (const e of ns.neigh.values()) {
+    // the kernel walks its hash table; the simulator lists entries by address
+    const entries = [...ns.neigh.values()].sort((a, b) => a.ip - b.ip || a.dev - b.dev);
+    for (const e of entries) {
       if (dev && e.dev !== dev.ifindex) continue;
       if (addr !== null && e.ip !== addr) continue;
       const l = ns.linkByIndex(e.dev);
