@@ -103,14 +103,19 @@ export const bridgeCommand: Command = {
           if (br && l !== br) continue;
           if (dev && dev !== l) {
             // port entries are listed under their port
-          } else if (!dynamic) for (const m of mcastEntries(l, true)) lines.push(`${m} dev ${l.name} self permanent`);
+          } else if (!dynamic) {
+            for (const m of mcastEntries(l, true)) lines.push(`${m} dev ${l.name} self permanent`);
+            const own = l.bridge.fdb.get(l.mac);
+            if (own && own.port === l.ifindex) lines.push(`${l.mac} dev ${l.name} vlan 1 master ${l.name} permanent`);
+          }
           for (const p of ns.bridgePorts(l)) {
             if (dev && dev !== p) continue;
-            for (const e of l.bridge.fdb.values()) {
-              if (e.port !== p.ifindex) continue;
+            // learned entries first, then the port's own (permanent) address
+            const entries = [...l.bridge.fdb.values()].filter((e) => e.port === p.ifindex).sort((a, b) => Number(a.local) - Number(b.local));
+            for (const e of entries) {
               if (e.local && dynamic) continue;
               if (!e.local && ns.world.now - e.updated > 300 * SECOND) continue;
-              lines.push(`${e.mac} dev ${p.name} master ${l.name} ${e.local ? 'permanent' : ''}`.replace(/ $/, ' '));
+              lines.push(e.local ? `${e.mac} dev ${p.name} master ${l.name} permanent` : `${e.mac} dev ${p.name} master ${l.name} `);
             }
             if (!dynamic) for (const m of mcastEntries(p, false)) lines.push(`${m} dev ${p.name} self permanent`);
           }

@@ -359,6 +359,7 @@ async function fetchUrl(ctx: CommandContext, o: CurlOpts, raw: string, redirects
   const connectDeadline = Math.min(total, o.connectTimeout !== null ? start + Math.round(o.connectTimeout * SECOND) : start + 300 * SECOND);
   const ok = await ctx.wait(() => state !== 'pending', connectDeadline);
   if (state === 'pending') {
+    // the process exits: the kernel abandons the half-open connection
     c.destroy();
     if (!ok && ctx.interrupt.interrupted && world.now < connectDeadline) return 130;
     writeOut('000', { exitcode: '28' });
@@ -399,7 +400,8 @@ async function fetchUrl(ctx: CommandContext, o: CurlOpts, raw: string, redirects
   const got = await ctx.wait(() => parsed() !== null || closed, total);
   const res = parsed();
   if (!res) {
-    c.destroy();
+    // curl gives up and exits: its socket is closed (FIN)
+    c.close();
     if (!got && ctx.interrupt.interrupted && world.now < total) return 130;
     if (closed && state.startsWith('reset:')) {
       writeOut('000', { exitcode: '56' });

@@ -453,8 +453,11 @@ export const conntrackCommand: Command = {
     const op = args[0];
     if (op === '-L' || op === '--dump' || op === '-E' && false) {
       const entries = ns.ct.entries();
+      const summary = `conntrack v1.4.7 (conntrack-tools): ${entries.length} flow entries have been shown.\n`;
+      // stdout is block-buffered when it is not a terminal: the summary (stderr) comes out first
+      if (!ctx.interactive) ctx.err(summary);
       for (const e of entries) ctx.out(`${formatCtEntry(e, ctx.world.now)}\n`);
-      ctx.err(`conntrack v1.4.7 (conntrack-tools): ${entries.length} flow entries have been shown.\n`);
+      if (ctx.interactive) ctx.err(summary);
       return 0;
     }
     if (op === '-C' || op === '--count') {

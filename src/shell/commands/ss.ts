@@ -104,7 +104,8 @@ export const ssCommand: Command = {
       if (showConn) {
         for (const c of [...socks.tcpConns.values()].sort((a, b) => a.lport - b.lport)) {
           if (c.state === 'CLOSED') continue;
-          if (!all && c.state === 'TIME-WAIT' && filters.length === 0 && false) continue;
+          // without -a, ss hides TIME-WAIT and SYN-RECV sockets (SS_CONN)
+          if (!all && (c.state === 'TIME-WAIT' || c.state === 'SYN-RECV') && !filters.includes('state')) continue;
           rows.push({ netid: 'tcp', state: STATE_NAMES[c.state] ?? c.state, recvQ: String(c.recvQ), sendQ: String(c.sendQ), laddr: addr(c.laddr), lport: port(c.lport, 'tcp'), raddr: addr(c.raddr), rport: port(c.rport, 'tcp'), proc: procs && c.state !== 'TIME-WAIT' ? `users:(("${c.owner}",pid=${c.pid},fd=3))` : '' });
         }
       }

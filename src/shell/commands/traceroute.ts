@@ -241,7 +241,7 @@ export const tracepathCommand: Command = {
           const err = ipOutput(ns, p, { by: 'tracepath', noFragment: true });
           if (err && err.errno === 'EMSGSIZE' && err.mtu) {
             mtu = err.mtu;
-            ctx.out(`${` ${ttl}:  `}${pad('[LOCALHOST]')}${' '.repeat(10)}pmtu ${mtu}\n`);
+            ctx.out(`${`${String(ttl).padStart(2)}:  `}${pad('[LOCALHOST]')}${' '.repeat(10)}pmtu ${mtu}\n`);
             attempt--;
             continue;
           }
@@ -251,7 +251,7 @@ export const tracepathCommand: Command = {
           if (ctx.interrupt.interrupted) return 130;
           const a = answer as Answer | null;
           if (!a) {
-            if (attempt === 2) ctx.out(` ${String(ttl).padStart(2)}:  no reply\n`);
+            if (attempt === 2) ctx.out(`${String(ttl).padStart(2)}:  no reply\n`);
             continue;
           }
           const rtt = a.at - start;
@@ -260,18 +260,18 @@ export const tracepathCommand: Command = {
           back = 64 - a.ttl + 1;
           if (a.type === 3 && a.code === 4 && a.mtu) {
             mtu = a.mtu;
-            ctx.out(` ${String(ttl).padStart(2)}:  ${pad(name)}${ms} pmtu ${mtu}\n`);
+            ctx.out(`${String(ttl).padStart(2)}:  ${pad(name)}${ms} pmtu ${mtu}\n`);
             attempt--;
             continue;
           }
           const asym = back !== ttl ? ` asymm ${String(back).padStart(2)}` : '';
           if (a.type === 3 && (a.code === 3 || a.from === dst)) {
-            ctx.out(` ${String(ttl).padStart(2)}:  ${pad(name)}${ms} reached\n`);
+            ctx.out(`${String(ttl).padStart(2)}:  ${pad(name)}${ms} reached\n`);
             hops = ttl;
             ctx.out(`     Resume: pmtu ${mtu} hops ${hops} back ${back} \n`);
             return 0;
           }
-          ctx.out(` ${String(ttl).padStart(2)}:  ${pad(name)}${ms}${asym} \n`);
+          ctx.out(`${String(ttl).padStart(2)}:  ${pad(name)}${ms}${asym} \n`);
           done = true;
           port++;
         }

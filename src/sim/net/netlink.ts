@@ -333,15 +333,12 @@ export function recomputeBridgeMac(br: Link): void {
   updateBridgeLocalFdb(br);
 }
 
+/** Local FDB entries: each port's own MAC (listed under that port), and the bridge's when it is not a port's. */
 function updateBridgeLocalFdb(br: Link): void {
   const info = br.bridge!;
   for (const [m, e] of info.fdb) if (e.local) info.fdb.delete(m);
-  info.fdb.set(br.mac, { mac: br.mac, port: br.ifindex, local: true, updated: 0 });
-  for (const p of info.ports) {
-    if (!info.fdb.has(p.mac) || info.fdb.get(p.mac)!.local === false) {
-      info.fdb.set(p.mac, { mac: p.mac, port: p.ifindex, local: true, updated: 0 });
-    }
-  }
+  for (const p of info.ports) info.fdb.set(p.mac, { mac: p.mac, port: p.ifindex, local: true, updated: 0 });
+  if (!info.fdb.has(br.mac)) info.fdb.set(br.mac, { mac: br.mac, port: br.ifindex, local: true, updated: 0 });
 }
 
 export function setMaster(l: Link, br: Link): Result {

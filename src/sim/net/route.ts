@@ -85,7 +85,7 @@ export function routeOutput(ns: Netns, dst: Ipv4, oif?: Link, wantSrc?: Ipv4): R
   const r = fibLookup(ns, dst, oif);
   if (r && r.table === RT_TABLE_LOCAL && r.type === 'local') {
     const lo = ns.linkByName('lo')!;
-    return { ok: true, route: r, dev: lo, nexthop: dst, src: wantSrc ?? (r.len === 32 ? dst : (r.src ?? dst)), local: true, broadcast: false };
+    return { ok: true, route: r, dev: lo, nexthop: dst, src: wantSrc ?? r.src ?? dst, local: true, broadcast: false };
   }
   if (r && r.table === RT_TABLE_LOCAL && r.type === 'broadcast') {
     const dev = ns.linkByIndex(r.dev)!;

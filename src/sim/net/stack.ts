@@ -644,9 +644,12 @@ function tcpFlagWords(f: number): string {
 /** conntrack: attach (or create) the connection for this packet. */
 function ctIn(skb: Skb): void {
   if (skb.ct) return;
+  if (!skb.ns.nf.ctNeeded()) {
+    skb.ctState = 'UNTRACKED';
+    return;
+  }
   const r = skb.ns.ct.lookup(skb.pkt);
   if (!r) {
-    skb.ctState = 'UNTRACKED';
     skb.ctState = 'INVALID';
     return;
   }
@@ -863,6 +866,13 @@ function processIp(skb: Skb): void {
   if (inDev.master) {
     // a bridge port's own stack never sees frames: the bridge consumes them
     drop(ns, skb.pkt, 'OTHERHOST', `${inDev.name} is a port of ${inDev.master.name}`, inDev);
+    return;
+  }
+  const raw = skb.pkt.ip!;
+  if (inDev.kind !== 'loopback' && (raw.dst >>> 24 === 127 || raw.src >>> 24 === 127 || raw.src >>> 24 === 0 || raw.src >>> 28 === 0xe)) {
+    // ip_route_input_slow: loopback, zero-network or multicast source, or a loopback destination,
+    // seen on a real interface is a martian: dropped without a word
+    drop(ns, skb.pkt, 'IP_INNOROUTES', `martian packet ${formatIpv4(raw.src)} > ${formatIpv4(raw.dst)} on ${inDev.name}: dropped`, inDev);
     return;
   }
   if (!skb.bridgedPre && !preRouting(skb)) return;

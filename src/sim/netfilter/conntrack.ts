@@ -257,7 +257,8 @@ export class Conntrack {
   update(e: CtEntry, dir: Dir, p: Packet): void {
     if (dir === 1 && !e.seenReply) e.seenReply = true;
     if (p.tcp) this.tcpTransition(e, dir, p.tcp.flags);
-    else if (e.seenReply && dir === 0) e.assured = true;
+    // UDP becomes assured once traffic flowed both ways and more follows; ICMP never does
+    else if (e.orig.proto === 17 && e.seenReply && dir === 0) e.assured = true;
     e.expires = this.now() + timeoutFor(e);
     if (e.orig.proto === 6 && e.tcpState === 'CLOSE' && e.confirmed) e.expires = this.now() + 10 * SECOND;
   }

@@ -11,6 +11,12 @@ export type EditResult = { ok: true } | { ok: false; message: string; status: nu
 
 const OK: EditResult = { ok: true };
 
+/** Record a change and report success. */
+function changed(ns: Netns): EditResult {
+  ns.nf.changed();
+  return OK;
+}
+
 function err(message: string, status: number): EditResult {
   return { ok: false, message: message.endsWith('\n') ? message : `${message}\n`, status };
 }
@@ -65,7 +71,7 @@ export function addRule(ns: Netns, table: TableName, chain: string, spec: RuleSp
     if (position < 1 || position > c.rules.length + 1) return err('iptables: Index of insertion too big.', 1);
     c.rules.splice(position - 1, 0, rule);
   }
-  return OK;
+  return changed(ns);
 }
 
 /** Append a rule given as text (`-o eth0 -j MASQUERADE`); throws on a malformed rule (a model bug). */
@@ -81,7 +87,7 @@ export function deleteRuleNum(ns: Netns, table: TableName, chain: string, num: n
   if (!c) return err(NO_CHAIN, 1);
   if (num < 1 || num > c.rules.length) return err('iptables: Index of deletion too big.', 1);
   c.rules.splice(num - 1, 1);
-  return OK;
+  return changed(ns);
 }
 
 export function deleteRuleSpec(ns: Netns, table: TableName, chain: string, spec: RuleSpec): EditResult {
@@ -90,7 +96,7 @@ export function deleteRuleSpec(ns: Netns, table: TableName, chain: string, spec:
   const i = c.rules.findIndex((r) => sameSpec(r.spec, spec));
   if (i < 0) return err('iptables: Bad rule (does a matching rule exist in that chain?).', 1);
   c.rules.splice(i, 1);
-  return OK;
+  return changed(ns);
 }
 
 /** -C: does the rule exist? */
@@ -98,7 +104,7 @@ export function checkRule(ns: Netns, table: TableName, chain: string, spec: Rule
   const c = ns.nf.table(table).chains.get(chain);
   if (!c) return err(NO_CHAIN, 1);
   if (!c.rules.some((r) => sameSpec(r.spec, spec))) return err('iptables: Bad rule (does a matching rule exist in that chain?).', 1);
-  return OK;
+  return changed(ns);
 }
 
 export function replaceRule(ns: Netns, table: TableName, chain: string, num: number, spec: RuleSpec): EditResult {
@@ -108,7 +114,7 @@ export function replaceRule(ns: Netns, table: TableName, chain: string, num: num
   const bad = targetAllowed(table, chain, spec);
   if (bad) return err(bad, 4);
   c.rules[num - 1] = { spec, counters: { pkts: 0, bytes: 0 } };
-  return OK;
+  return changed(ns);
 }
 
 /** -F [chain]: remove the rules (policies and counters of the chains stay). */
@@ -118,10 +124,10 @@ export function flush(ns: Netns, table: TableName, chain?: string): EditResult {
     const c = t.chains.get(chain);
     if (!c) return err(NO_CHAIN, 1);
     c.rules = [];
-    return OK;
+    return changed(ns);
   }
   for (const c of t.chains.values()) c.rules = [];
-  return OK;
+  return changed(ns);
 }
 
 export function newChain(ns: Netns, table: TableName, chain: string): EditResult {
@@ -130,7 +136,7 @@ export function newChain(ns: Netns, table: TableName, chain: string): EditResult
   if (chain.length > 28) return err(`${IPT_VERSION}: chain name \`${chain}' too long (must be under 29 chars)\n${TRY_HELP}`, 2);
   if (isBuiltinTarget(chain) || chain.startsWith('-') || chain === '!') return err(`${IPT_VERSION}: chain name not allowed to start with \`-'\n${TRY_HELP}`, 2);
   t.chains.set(chain, { name: chain, builtin: false, policy: null, policyCounted: false, policyCounters: { pkts: 0, bytes: 0 }, rules: [] });
-  return OK;
+  return changed(ns);
 }
 
 /** -X [chain]: delete empty, unreferenced user chains. */
@@ -142,14 +148,14 @@ export function deleteChain(ns: Netns, table: TableName, chain?: string): EditRe
       if (ns.nf.references(table, c.name) > 0) return err(`${IPT_VERSION}:  CHAIN_USER_DEL failed (Device or resource busy): chain ${c.name}`, 1);
     }
     for (const c of [...t.chains.values()]) if (!c.builtin) t.chains.delete(c.name);
-    return OK;
+    return changed(ns);
   }
   const c = t.chains.get(chain);
   if (!c) return err(NO_CHAIN, 1);
   if (c.builtin) return err(`${IPT_VERSION}: Cannot delete built-in chain \`${chain}'`, 1);
   if (ns.nf.references(table, chain) > 0 || c.rules.length) return err(`${IPT_VERSION}:  CHAIN_USER_DEL failed (Device or resource busy): chain ${chain}`, 1);
   t.chains.delete(chain);
-  return OK;
+  return changed(ns);
 }
 
 export function setPolicy(ns: Netns, table: TableName, chain: string, policy: string): EditResult {
@@ -159,7 +165,7 @@ export function setPolicy(ns: Netns, table: TableName, chain: string, policy: st
   if (policy !== 'ACCEPT' && policy !== 'DROP') return err(`${IPT_VERSION}: Bad policy name. Run \`dmesg' for more information.`, 1);
   c.policy = policy;
   c.policyCounted = true;
-  return OK;
+  return changed(ns);
 }
 
 export function zero(ns: Netns, table: TableName, chain?: string, num?: number): EditResult {
@@ -176,7 +182,7 @@ export function zero(ns: Netns, table: TableName, chain?: string, num?: number):
     c.policyCounters = { pkts: 0, bytes: 0 };
     for (const r of c.rules) r.counters = { pkts: 0, bytes: 0 };
   }
-  return OK;
+  return changed(ns);
 }
 
 export function renameChain(ns: Netns, table: TableName, from: string, to: string): EditResult {
@@ -195,5 +201,5 @@ export function renameChain(ns: Netns, table: TableName, from: string, to: strin
       return r;
     });
   }
-  return OK;
+  return changed(ns);
 }

@@ -71,6 +71,9 @@ function makeTable(name: TableName): Table {
 const MAX_JUMP_DEPTH = 64;
 
 export class Netfilter {
+  /** bumped by every change (edit.ts), so derived facts can be cached */
+  version = 0;
+  private ctCache = { version: -1, needed: false };
   readonly tables: Record<TableName, Table> = {
     filter: makeTable('filter'),
     nat: makeTable('nat'),
@@ -80,6 +83,35 @@ export class Netfilter {
 
   table(name: TableName): Table {
     return this.tables[name];
+  }
+
+  changed(): void {
+    this.version++;
+  }
+
+  /**
+   * Is connection tracking running in this namespace? With the nf_tables backend the kernel
+   * registers conntrack only while something needs it: NAT rules or chains, or a rule that
+   * matches on conntrack state (nf_ct_netns_get). Flushing them stops tracking of new flows.
+   */
+  ctNeeded(): boolean {
+    if (this.ctCache.version === this.version) return this.ctCache.needed;
+    let needed = false;
+    for (const c of this.tables.nat.chains.values()) if (c.rules.length) needed = true;
+    if (!needed) {
+      outer: for (const t of Object.values(this.tables)) {
+        for (const c of t.chains.values()) {
+          for (const r of c.rules) {
+            if (r.spec.matches.some((m) => m.kind === 'conntrack' || m.kind === 'state')) {
+              needed = true;
+              break outer;
+            }
+          }
+        }
+      }
+    }
+    this.ctCache = { version: this.version, needed };
+    return needed;
   }
 
   /** True when any rule exists or any policy is not ACCEPT (used to skip work on the fast path). */
