@@ -15,6 +15,7 @@ import { loadScenarioText } from '../sim/scenario/load.ts';
 import { Session, runScript, runLine, commandLines, analyzeInput } from '../shell/index.ts';
 import { runScenarioSetup } from '../shell/setup.ts';
 import type { World } from '../sim/net/world.ts';
+import { formatTraceTable } from '../sim/trace/text.ts';
 
 const VERSION = '0.1.0';
 
@@ -29,6 +30,8 @@ type it at a terminal: the prompt starts as root on the world's first host.
                     {"host","namespace","command","exitCode","output"}
   --seed N          seed for MAC addresses, ports and ids (default 1)
   --transcript      plain mode: also print the prompt and each command, like a terminal
+  --trace           also show each command line's packet trace (a table in plain mode,
+                    a "trace" array of events in --json mode)
   --list-worlds     list the named worlds and exit
   -h, --help        show this help
   -V, --version     show the version
@@ -43,6 +46,7 @@ interface Args {
   json: boolean;
   seed: number;
   transcript: boolean;
+  trace: boolean;
   script: string | null;
 }
 
@@ -52,7 +56,7 @@ function fail(msg: string): never {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { world: null, scenario: null, json: false, seed: 1, transcript: false, script: null };
+  const a: Args = { world: null, scenario: null, json: false, seed: 1, transcript: false, trace: false, script: null };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i];
     const val = () => {
@@ -66,6 +70,7 @@ function parseArgs(argv: string[]): Args {
     else if (x.startsWith('--scenario=')) a.scenario = x.slice(11);
     else if (x === '--json') a.json = true;
     else if (x === '--transcript') a.transcript = true;
+    else if (x === '--trace') a.trace = true;
     else if (x === '--seed') {
       const v = val();
       if (!/^\d+$/.test(v)) fail(`invalid seed '${v}'`);
@@ -134,10 +139,13 @@ async function main(): Promise<number> {
   await runScript(session, text, (r) => {
     last = r.exitCode;
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ host: r.host, namespace: r.namespace, command: r.command, exitCode: r.exitCode, output: r.output })}\n`);
+      const obj: Record<string, unknown> = { host: r.host, namespace: r.namespace, command: r.command, exitCode: r.exitCode, output: r.output };
+      if (args.trace) obj.trace = r.events;
+      process.stdout.write(`${JSON.stringify(obj)}\n`);
     } else {
       if (args.transcript) process.stdout.write(`${promptFor(r.host, session)}${r.command}\n`);
       process.stdout.write(r.output);
+      if (args.trace && r.events.length) process.stdout.write(formatTraceTable(r.events));
     }
   });
   if (session.ended) return session.exitStatus;

@@ -449,10 +449,13 @@ async function fetchUrl(ctx: CommandContext, o: CurlOpts, raw: string, redirects
       const n = out.length;
       ctx.err(`  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n                                 Dload  Upload   Total   Spent    Left  Speed\n\r100 ${String(n).padStart(5)}  100 ${String(n).padStart(5)}    0     0   ${speed(n, world.now - start).padStart(5)}      0 --:--:-- --:--:-- --:--:-- ${speed(n, world.now - start).padStart(5)}\n`);
     }
-  } else ctx.out(out);
-  if (!keepAlive) c.close();
-  else c.close();
-  if (o.verbose) ctx.err(keepAlive ? '* Connection #0 to host ' + u.host + ' left intact\n' : '* Closing connection 0\n');
+  }
+  // stdout is block-buffered when it is not a terminal: the body comes out after the verbose lines
+  const deferred = o.output === null && !ctx.interactive ? out : '';
+  if (o.output === null && ctx.interactive) ctx.out(out);
+  c.close();
+  if (o.verbose) ctx.err(keepAlive ? `* Connection #0 to host ${u.host} left intact\n` : '* Closing connection 0\n');
+  if (deferred) ctx.out(deferred);
   writeOut(code, { remote_ip: ip, remote_port: String(u.port), size_download: String(res.body.length), time_connect: ((connectedAt - start) / SECOND).toFixed(6), num_connects: '1', content_type: /^content-type:\s*(.+)$/im.exec(res.head)?.[1] ?? '' });
   return 0;
 }

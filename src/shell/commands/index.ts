@@ -73,3 +73,5 @@ import { tracerouteCommand, tracepathCommand } from './traceroute.ts';
 register(ncCommand, curlCommand, python3Command, ssCommand, tracerouteCommand, tracepathCommand);
 import { iptablesCommand, iptablesSaveCommand, iptablesRestoreCommand, conntrackCommand } from './iptables.ts';
 register(iptablesCommand, iptablesSaveCommand, iptablesRestoreCommand, conntrackCommand);
+import { tcpdumpCommand } from './tcpdump.ts';
+register(tcpdumpCommand);

@@ -295,20 +295,33 @@ function takeDown(l: Link): void {
   }
 }
 
-export function setMtu(l: Link, mtu: number): Result {
+/** The checks `ip link set mtu` runs before changing anything. */
+export function checkMtu(l: Link, mtu: number): Result {
   if (mtu < 68) return fail('EINVAL', 'mtu less than device minimum.');
   const max = l.kind === 'loopback' ? 0x7fffffff : 65535;
   if (mtu > max) return fail('EINVAL', 'mtu greater than device maximum.');
   if ((l.kind === 'macvlan' || l.kind === 'ipvlan') && l.parent && mtu > l.parent.mtu) return fail('EINVAL');
+  return ok(undefined);
+}
+
+export function setMtu(l: Link, mtu: number): Result {
+  const c = checkMtu(l, mtu);
+  if (!c.ok) return c;
   l.mtu = mtu;
   if (l.kind === 'bridge' && l.bridge) l.bridge.mtuSet = true;
   if (l.master?.bridge && !l.master.bridge.mtuSet) l.master.mtu = Math.min(...[...l.master.bridge.ports].map((p) => p.mtu));
   return ok(undefined);
 }
 
-export function setMac(l: Link, mac: Mac): Result {
+export function checkMac(l: Link, mac: Mac): Result {
   if (l.kind === 'loopback') return fail('EOPNOTSUPP');
   if ((parseInt(mac.slice(0, 2), 16) & 1) === 1) return fail('EADDRNOTAVAIL', 'Cannot assign requested address');
+  return ok(undefined);
+}
+
+export function setMac(l: Link, mac: Mac): Result {
+  const c = checkMac(l, mac);
+  if (!c.ok) return c;
   l.mac = mac;
   if (l.kind === 'bridge') l.macSet = true;
   if (l.master) recomputeBridgeMac(l.master);
@@ -316,10 +329,17 @@ export function setMac(l: Link, mac: Mac): Result {
   return ok(undefined);
 }
 
-export function rename(l: Link, name: string): Result {
+export function checkRename(l: Link, name: string): Result {
+  if (l.name === name) return ok(undefined);
   if (l.adminUp) return fail('EBUSY');
   if (l.ns.linkByName(name)) return fail('EEXIST');
   if (!validIfName(name)) return fail('EINVAL');
+  return ok(undefined);
+}
+
+export function rename(l: Link, name: string): Result {
+  const c = checkRename(l, name);
+  if (!c.ok) return c;
   l.name = name;
   return ok(undefined);
 }
@@ -341,11 +361,17 @@ function updateBridgeLocalFdb(br: Link): void {
   if (!info.fdb.has(br.mac)) info.fdb.set(br.mac, { mac: br.mac, port: br.ifindex, local: true, updated: 0 });
 }
 
-export function setMaster(l: Link, br: Link): Result {
+export function checkMaster(l: Link, br: Link): Result {
   if (l === br && l.kind === 'bridge') return fail('EINVAL', 'Can not enslave a bridge to a bridge.');
   if (br.kind !== 'bridge') return fail('EOPNOTSUPP');
   if (l.kind === 'bridge') return fail('EINVAL', 'Can not enslave a bridge to a bridge.');
   if (l.kind === 'loopback') return fail('EINVAL', 'Can not enslave loopback device.');
+  return ok(undefined);
+}
+
+export function setMaster(l: Link, br: Link): Result {
+  const c = checkMaster(l, br);
+  if (!c.ok) return c;
   if (l.master === br) return ok(undefined);
   if (l.master) setNoMaster(l);
   l.master = br;
@@ -369,11 +395,18 @@ export function setNoMaster(l: Link): void {
 }
 
 /** `ip link set X netns Y`: the device goes down, loses addresses and master, keeps its index if free. */
+export function checkMove(l: Link, to: Netns): Result {
+  if (l.ns === to) return ok(undefined);
+  if (l.kind === 'loopback') return fail('EINVAL');
+  if (to.linkByName(l.name)) return fail('EEXIST');
+  return ok(undefined);
+}
+
 export function moveLink(l: Link, to: Netns): Result {
   const from = l.ns;
   if (from === to) return ok(undefined);
-  if (l.kind === 'loopback') return fail('EINVAL');
-  if (to.linkByName(l.name)) return fail('EEXIST');
+  const c = checkMove(l, to);
+  if (!c.ok) return c;
   if (l.kind === 'bridge' && l.bridge!.ports.size) {
     for (const p of [...l.bridge!.ports]) setNoMaster(p);
   }

@@ -449,7 +449,7 @@ export function processTcp(skb: Skb): void {
     return;
   }
   const svc = serviceName(t.dport, 'tcp');
-  drop(ns, p, 'NO_SOCKET', `port ${t.dport}${svc ? ` (${svc})` : ''} closed: nothing listens on ${formatIpv4(ip.dst)}:${t.dport}, answer RST`, skb.inDev);
+  drop(ns, p, 'NO_SOCKET', `port ${t.dport} closed: RST (nothing listens on ${formatIpv4(ip.dst)}:${t.dport}${svc ? `, the ${svc} port` : ''})`, skb.inDev);
   sendReset(ns, p);
 }
 

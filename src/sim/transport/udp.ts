@@ -77,6 +77,6 @@ export function processUdp(skb: Skb, broadcast: boolean): void {
     s.onRecv(text, { addr: ip.src, port: u.sport }, p, ip.dst);
     return;
   }
-  drop(ns, p, 'NO_SOCKET', `UDP port ${u.dport} closed on ${formatIpv4(ip.dst)}: ICMP port unreachable`, skb.inDev);
+  drop(ns, p, 'NO_SOCKET', `UDP port ${u.dport} closed: ICMP port unreachable (nothing listens on ${formatIpv4(ip.dst)}:${u.dport})`, skb.inDev);
   if (!broadcast) icmpSendError(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH);
 }

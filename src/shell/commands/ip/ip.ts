@@ -21,6 +21,11 @@ import {
   moveLink,
   neighShownState,
   rename,
+  checkMac,
+  checkMaster,
+  checkMove,
+  checkMtu,
+  checkRename,
   setDown,
   setMac,
   setMaster,
@@ -154,7 +159,7 @@ function findDev(ctx: CommandContext, ns: Netns, name: string): Link {
 }
 
 function invalidArg(ctx: CommandContext, arg: string, what: string): never {
-  die(ctx, `Error: argument "${arg}" is wrong: ${what}`, 255);
+  die(ctx, `Error: argument "${arg}" is wrong: ${what}\n`, 255);
 }
 
 function resolveNetns(ctx: CommandContext, name: string): Netns | null {
@@ -491,98 +496,85 @@ function linkDel(ctx: CommandContext, place: Place, w: Words): number {
   return 0;
 }
 
+/**
+ * `ip link set`: every change is checked before any is made, so a failed command changes
+ * nothing; then they apply in the kernel's do_setlink order (namespace, name, address, MTU,
+ * master, then up/down).
+ */
 function linkSet(ctx: CommandContext, place: Place, w: Words): number {
   const ns = place.ns;
   let name: string | null = null;
-  const actions: (() => void)[] = [];
-  let dev: Link | null = null;
-  const getDev = () => {
-    if (dev) return dev;
-    if (name === null) die(ctx, 'Not enough information: "dev" argument is required.', 255);
-    dev = findDev(ctx, ns, name);
-    return dev;
+  type Step = { order: number; check: (l: Link) => void; apply: (l: Link) => void };
+  const steps: Step[] = [];
+  const step = (order: number, apply: (l: Link) => void, check: (l: Link) => void = () => undefined) => steps.push({ order, check, apply });
+  const nl = (r: { ok: true } | { ok: false; error: NetError }) => {
+    if (!r.ok) nlFail(ctx, r.error);
   };
-  const words: string[] = [];
-  while (!w.done) words.push(w.next()!);
-  // the device name comes first unless given with `dev`
-  const ww = new Words(words);
-  while (!ww.done) {
-    const a = ww.next()!;
-    if (a === 'dev') name = needArg(ctx, ww, 'dev');
-    else if (a === 'up') actions.push(() => setUp(getDev()));
-    else if (a === 'down') actions.push(() => setDown(getDev()));
+  while (!w.done) {
+    const a = w.next()!;
+    if (a === 'dev') name = needArg(ctx, w, 'dev');
+    else if (a === 'up') step(6, (l) => setUp(l));
+    else if (a === 'down') step(6, (l) => setDown(l));
     else if (a === 'mtu') {
-      const m = parseMtu(ctx, needArg(ctx, ww, 'mtu'));
-      actions.push(() => {
-        const r = setMtu(getDev(), m);
-        if (!r.ok) nlFail(ctx, r.error);
-      });
+      const m = parseMtu(ctx, needArg(ctx, w, 'mtu'));
+      step(3, (l) => nl(setMtu(l, m)), (l) => nl(checkMtu(l, m)));
     } else if (a === 'master') {
-      const v = needArg(ctx, ww, 'master');
-      actions.push(() => {
-        const br = ns.linkByName(v);
-        if (!br) invalidArg(ctx, v, 'Device does not exist');
-        const r = setMaster(getDev(), br);
-        if (!r.ok) nlFail(ctx, r.error);
-      });
-    } else if (a === 'nomaster') actions.push(() => setNoMaster(getDev()));
+      const v = needArg(ctx, w, 'master');
+      const br = ns.linkByName(v);
+      if (!br) invalidArg(ctx, v, 'Device does not exist');
+      step(5, (l) => nl(setMaster(l, br)), (l) => nl(checkMaster(l, br)));
+    } else if (a === 'nomaster') step(5, (l) => setNoMaster(l));
     else if (a === 'netns') {
-      const v = needArg(ctx, ww, 'netns');
-      actions.push(() => {
-        const target = resolveNetns(ctx, v);
-        if (!target) invalidArg(ctx, v, 'Invalid "netns" value\n');
-        const r = moveLink(getDev(), target);
-        if (!r.ok) nlFail(ctx, r.error);
-      });
+      const v = needArg(ctx, w, 'netns');
+      const target = resolveNetns(ctx, v);
+      if (!target) invalidArg(ctx, v, 'Invalid "netns" value\n');
+      step(0, (l) => nl(moveLink(l, target)), (l) => nl(checkMove(l, target)));
     } else if (a === 'address') {
-      const v = needArg(ctx, ww, 'address');
+      const v = needArg(ctx, w, 'address');
       const m = parseMac(v);
       if (!m) die(ctx, `"${v}" is invalid lladdr.`, 255);
-      actions.push(() => {
-        const r = setMac(getDev(), m);
-        if (!r.ok) nlFail(ctx, r.error);
-      });
+      step(2, (l) => nl(setMac(l, m)), (l) => nl(checkMac(l, m)));
     } else if (a === 'name') {
-      const v = needArg(ctx, ww, 'name');
+      const v = needArg(ctx, w, 'name');
       if (!validIfName(v)) invalidArg(ctx, v, '"name" not a valid ifname');
-      actions.push(() => {
-        const r = rename(getDev(), v);
-        if (!r.ok) nlFail(ctx, r.error);
-      });
+      step(1, (l) => nl(rename(l, v)), (l) => nl(checkRename(l, v)));
     } else if (a === 'promisc') {
-      const v = needArg(ctx, ww, 'promisc');
+      const v = needArg(ctx, w, 'promisc');
       if (v !== 'on' && v !== 'off') die(ctx, `Error: argument of "promisc" must be "on" or "off", not "${v}"`, 255);
-      actions.push(() => {
-        getDev().promisc = v === 'on' ? 1 : 0;
+      step(4, (l) => {
+        l.promisc = v === 'on' ? 1 : 0;
       });
     } else if (a === 'alias') {
-      const v = needArg(ctx, ww, 'alias');
-      actions.push(() => {
-        getDev().alias = v;
+      const v = needArg(ctx, w, 'alias');
+      step(4, (l) => {
+        l.alias = v;
       });
-    } else if (a === 'arp' || a === 'multicast' || a === 'allmulticast' || a === 'txqueuelen' || a === 'qlen' || a === 'group') needArg(ctx, ww, a);
+    } else if (a === 'arp' || a === 'multicast' || a === 'allmulticast' || a === 'txqueuelen' || a === 'qlen' || a === 'group') needArg(ctx, w, a);
     else if (a === 'type') {
-      const t = needArg(ctx, ww, 'type');
+      const t = needArg(ctx, w, 'type');
       if (t === 'bridge_slave') {
-        while (!ww.done) {
-          const opt = ww.next()!;
-          const val = needArg(ctx, ww, opt);
-          if (opt === 'hairpin') actions.push(() => {
-            getDev().hairpin = val === 'on';
-          });
+        while (!w.done) {
+          const opt = w.next()!;
+          const val = needArg(ctx, w, opt);
+          if (opt === 'hairpin') {
+            step(4, (l) => {
+              l.hairpin = val === 'on';
+            });
+          }
         }
-      } else while (!ww.done) ww.next();
+      } else while (!w.done) w.next();
     } else if (a === 'hairpin') {
-      const v = needArg(ctx, ww, 'hairpin');
-      actions.push(() => {
-        getDev().hairpin = v === 'on';
+      const v = needArg(ctx, w, 'hairpin');
+      step(4, (l) => {
+        l.hairpin = v === 'on';
       });
     } else if (name === null) name = a;
     else die(ctx, `Error: either "dev" is duplicate, or "${a}" is a garbage.`, 255);
   }
   if (name === null) die(ctx, 'Not enough information: "dev" argument is required.', 255);
-  getDev();
-  for (const act of actions) act();
+  const dev = findDev(ctx, ns, name);
+  for (const s of steps) s.check(dev);
+  for (const s of steps.sort((a, b) => a.order - b.order)) s.apply(dev);
   return 0;
 }
 
