@@ -143,18 +143,13 @@ async function main(): Promise<number> {
       if (args.trace) obj.trace = r.events;
       process.stdout.write(`${JSON.stringify(obj)}\n`);
     } else {
-      if (args.transcript) process.stdout.write(`${promptFor(r.host, session)}${r.command}\n`);
+      if (args.transcript) process.stdout.write(`${r.prompt}${r.command}\n`);
       process.stdout.write(r.output);
       if (args.trace && r.events.length) process.stdout.write(formatTraceTable(r.events));
     }
   });
   if (session.ended) return session.exitStatus;
   return last;
-}
-
-function promptFor(host: string, session: Session): string {
-  void host;
-  return session.prompt();
 }
 
 async function interactive(session: Session): Promise<number> {

@@ -84,8 +84,7 @@ export function readFile(place: Place, path: string): FileResult<string> {
   if (p === '/etc/hostname') return { ok: true, value: `${place.host.hostname}\n` };
   const fs = place.ns.fs;
   const r = fs.read(overlay(place, p));
-  if (typeof r === 'string') return { ok: true, value: r };
-  return { ok: false, errno: r };
+  return r.ok ? { ok: true, value: r.data } : { ok: false, errno: r.error };
 }
 
 export function writeFile(place: Place, path: string, data: string, append: boolean, setSysctl: (key: string, value: string) => string | null): FileResult<void> {
@@ -93,6 +92,8 @@ export function writeFile(place: Place, path: string, data: string, append: bool
   if (p === '/dev/null') return { ok: true, value: undefined };
   const key = sysctlKeyOf(p);
   if (key !== null) {
+    // opening with O_TRUNC (`>`) writes nothing; the value arrives in the next write
+    if (data === '') return { ok: true, value: undefined };
     const err = setSysctl(key, data.trim());
     return err ? { ok: false, errno: err } : { ok: true, value: undefined };
   }

@@ -12,6 +12,8 @@ export interface LineResult {
   /** the host and namespace of the shell the line was typed into */
   readonly host: string;
   readonly namespace: string;
+  /** the prompt the line was typed at */
+  readonly prompt: string;
   readonly command: string;
   readonly exitCode: number;
   /** stdout and stderr merged, in the order written */
@@ -46,13 +48,14 @@ export async function runLine(session: Session, line: string): Promise<LineResul
   };
   const host = session.place.host.name;
   const namespace = namespaceLabel(session);
+  const prompt = session.prompt();
   const mark = session.world.trace.mark();
   const prevSink = session.backgroundSink;
   session.backgroundSink = session.interactive ? io : null;
   const exitCode = await session.run(line, io);
   session.backgroundSink = prevSink;
   const events = session.world.trace.since(mark);
-  return { host, namespace, command: line, exitCode, output, events };
+  return { host, namespace, prompt, command: line, exitCode, output, events };
 }
 
 /** Run a whole script; `each` sees every command line's result as it completes. */

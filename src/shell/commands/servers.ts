@@ -49,7 +49,7 @@ export const python3Command: Command = {
       names: ns.fs.list(base),
       read: (name: string) => {
         const r = ns.fs.read(`${base}/${name}`);
-        return typeof r === 'string' ? r : null;
+        return r.ok ? r.data : null;
       },
     });
     void host;

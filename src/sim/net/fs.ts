@@ -44,11 +44,11 @@ export class FileSystem {
     return this.nodes.get(normalizePath(path))?.kind ?? null;
   }
 
-  read(path: string): string | FsError {
+  read(path: string): { ok: true; data: string } | { ok: false; error: FsError } {
     const n = this.nodes.get(normalizePath(path));
-    if (!n) return this.parentProblem(path) ?? 'ENOENT';
-    if (n.kind === 'dir') return 'EISDIR';
-    return n.data;
+    if (!n) return { ok: false, error: this.parentProblem(path) ?? 'ENOENT' };
+    if (n.kind === 'dir') return { ok: false, error: 'EISDIR' };
+    return { ok: true, data: n.data };
   }
 
   private parentProblem(path: string): FsError | null {

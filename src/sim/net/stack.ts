@@ -270,7 +270,11 @@ function segmentXmit(dev: Link, pkt: Packet, alreadyCounted = false): void {
     const hit = others.filter((l) => l.mac === dst || [...l.uppers].some((u) => u.mac === dst));
     if (hit.length) targets = hit;
   }
-  for (const t of targets) seg.links.includes(t) && dev.ns.world.sched.after(seg.latency, () => netifRx(t, pkt));
+  if (!targets.length) {
+    drop(dev.ns, pkt, 'NO_CARRIER', `nothing else is plugged into ${seg.name}`, dev);
+    return;
+  }
+  for (const t of targets) dev.ns.world.sched.after(seg.latency, () => netifRx(t, pkt));
 }
 
 // ---- bridge ------------------------------------------------------------------------------------------------
