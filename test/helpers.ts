@@ -49,5 +49,16 @@ export function normalize(s: string): string {
     .replace(/gc_timer +[\d.]+/g, 'gc_timer T')
     .replace(/forward_delay_timer +[\d.]+/g, 'forward_delay_timer T')
     .replace(/Date: .+\r/g, 'Date: D\r')
+    .replace(/Last-Modified: .+\r/g, 'Last-Modified: D\r')
+    .replace(/\[\d\d\/\w{3}\/\d{4} \d\d:\d\d:\d\d\]/g, '[DATE]')
+    // tcpdump: clock, initial sequence numbers, TCP timestamps, ICMP ids, ephemeral ports
+    .replace(/\b\d\d:\d\d:\d\d\.\d{6}\b/g, 'TS')
+    .replace(/\b(seq|ack) \d{6,}/g, '$1 N')
+    .replace(/TS val \d+ ecr \d+/g, 'TS val V ecr E')
+    .replace(/\bid \d+, seq/g, 'id I, seq')
+    .replace(/\b(\d+\.\d+\.\d+\.\d+)([.:])(3[2-9]\d{3}|[45]\d{4}|60\d{3})\b/g, '$1$2EPH')
+    // curl: the progress meter's speeds and how late a timeout fired
+    .replace(/\r(.{3} .{5} {2}.{3} .{5} {2}.{3} .{5}) {2}.{5} {2}.{5} (.{8} .{8} .{8}) .{5}/g, '\r$1  SPEED  SPEED $2 SPEED')
+    .replace(/after \d+ milliseconds/g, 'after N milliseconds')
     .replace(/on (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}/g, 'on DATE');
 }

@@ -56,6 +56,8 @@ export interface CommandContext {
   readonly background: boolean;
   /** a person at a terminal (job messages, prompts, pacing) rather than a script */
   readonly interactive: boolean;
+  /** isatty(1): standard output goes to the terminal, not to a pipe or a file */
+  readonly stdoutTty: boolean;
   readonly interrupt: InterruptFlag;
   /** Run another command line's argv in another place (ip netns exec, ssh). */
   exec(argv: readonly string[], place?: Place): Promise<number>;

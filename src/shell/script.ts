@@ -45,6 +45,7 @@ export async function runLine(session: Session, line: string): Promise<LineResul
     err: (t) => {
       output += t;
     },
+    tty: session.interactive,
   };
   const host = session.place.host.name;
   const namespace = namespaceLabel(session);

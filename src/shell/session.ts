@@ -240,6 +240,7 @@ export class Session {
       stdin: '',
       out: (t) => sink()?.out(t),
       err: (t) => sink()?.err(t),
+      tty: this.interactive,
     };
     this.jobOutput = io;
     if (this.interactive) this.backgroundSink?.err(`[${job.id}] ${job.pid}\n`);
@@ -311,6 +312,7 @@ export class Session {
       err: (t) => io.err(t),
       background,
       interactive: this.interactive,
+      stdoutTty: !!io.tty,
       interrupt,
       exec: async (args, at) => {
         const target = at ?? place;

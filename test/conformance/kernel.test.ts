@@ -40,7 +40,7 @@ const cases = readdirSync(join(dir, 'cases')).filter((f) => f.endsWith('.sh')).s
 
 describe('kernel conformance (--world bare)', () => {
   it('has the recorded cases', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(23);
+    expect(cases.length).toBeGreaterThanOrEqual(33);
   });
 
   it.each(cases)('%s', async (name) => {

@@ -28,6 +28,7 @@ interface CurlOpts {
   follow: boolean;
   fail: boolean;
   resolve: Map<string, Ipv4>;
+  noMeter: boolean;
 }
 
 interface Url {
@@ -69,7 +70,7 @@ export const curlCommand: Command = {
   path: '/usr/bin/curl',
   summary: 'transfer a URL (curl -v http://10.0.0.2/)',
   async run(ctx) {
-    const o: CurlOpts = { verbose: false, silent: false, showError: false, maxTime: null, connectTimeout: null, head: false, include: false, output: null, writeOut: null, method: null, data: null, headers: [], follow: false, fail: false, resolve: new Map() };
+    const o: CurlOpts = { verbose: false, silent: false, showError: false, maxTime: null, connectTimeout: null, head: false, include: false, output: null, writeOut: null, method: null, data: null, headers: [], follow: false, fail: false, resolve: new Map(), noMeter: false };
     const urls: string[] = [];
     const args = ctx.argv.slice(1);
     const need = (i: number, name: string): string | null => {
@@ -162,9 +163,10 @@ export const curlCommand: Command = {
           case '--insecure':
           case '--ipv4':
           case '--compressed':
-          case '--no-progress-meter':
           case '--http1.1':
-            if (name === '--no-progress-meter') o.silent = o.silent || false;
+            break;
+          case '--no-progress-meter':
+            o.noMeter = true;
             break;
           case '--version':
             ctx.out(VERSION);
@@ -272,18 +274,179 @@ export const curlCommand: Command = {
       return 2;
     }
     let status = 0;
-    for (const u of urls) status = await fetchUrl(ctx, o, u, 0);
+    const { run, flush } = newRun(ctx, o);
+    for (const u of urls) status = await fetchUrl(run, u, 0);
+    flush();
     return status;
   },
 };
 
-function report(ctx: CommandContext, o: CurlOpts, code: number, message: string): number {
+/**
+ * curl's progress meter (lib/progress.c): a two-line header once, then a `\r`-started status
+ * line when the transfer starts, about once a second while it runs, and a final forced one
+ * followed by a newline. Shown on stderr unless -s, and not when the body goes to a terminal.
+ */
+class Meter {
+  private readonly ctx: CommandContext;
+  readonly enabled: boolean;
+  private headersOut = false;
+  private lastShow = -1;
+  private speeder: number[] = [];
+  private speederTime: number[] = [];
+  private speederC = 0;
+  private currentSpeed = 0;
+  private tStart = 0;
+  dlCur = 0;
+  dlTotal: number | null = null;
+  ulCur = 0;
+  ulTotal: number | null = null;
+
+  constructor(ctx: CommandContext, enabled: boolean) {
+    this.ctx = ctx;
+    this.enabled = enabled;
+  }
+
+  /** A new request on the handle (the header stays printed). */
+  begin(now: number): void {
+    this.tStart = now;
+    this.lastShow = -1;
+    this.speeder = [];
+    this.speederTime = [];
+    this.speederC = 0;
+    this.currentSpeed = 0;
+    this.dlCur = 0;
+    this.dlTotal = null;
+    this.ulCur = 0;
+    this.ulTotal = null;
+    this.update(now);
+  }
+
+  /** Curl_pgrsUpdate: print when the second has changed since the last line. */
+  update(now: number): void {
+    const sec = Math.floor(now / SECOND);
+    if (sec === this.lastShow) return;
+    this.lastShow = sec;
+    const CURR_TIME = 6;
+    const idx = this.speederC % CURR_TIME;
+    this.speeder[idx] = this.dlCur + this.ulCur;
+    this.speederTime[idx] = now;
+    this.speederC++;
+    const count = Math.min(this.speederC, CURR_TIME) - 1;
+    const spent = now - this.tStart;
+    if (count) {
+      const check = this.speederC >= CURR_TIME ? this.speederC % CURR_TIME : 0;
+      const spanMs = Math.max(1, Math.floor((now - this.speederTime[check]) / 1000));
+      this.currentSpeed = Math.floor(((this.speeder[idx] - this.speeder[check]) * 1000) / spanMs);
+    } else this.currentSpeed = trspeed(this.dlCur, spent) + trspeed(this.ulCur, spent);
+    if (this.enabled) this.print(now);
+  }
+
+  /** Curl_pgrsDone: a final forced line, then the newline that ends the meter. */
+  done(now: number): void {
+    this.lastShow = -1;
+    this.update(now);
+    if (this.enabled) this.ctx.err('\n');
+  }
+
+  private print(now: number): void {
+    if (!this.headersOut) {
+      this.headersOut = true;
+      this.ctx.err('  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n                                 Dload  Upload   Total   Spent    Left  Speed\n');
+    }
+    const spent = now - this.tStart;
+    const curSecs = Math.floor(spent / SECOND);
+    const dlSpeed = trspeed(this.dlCur, spent);
+    const ulSpeed = trspeed(this.ulCur, spent);
+    const est = (total: number | null, cur: number, speed: number) => (total !== null && speed > 0 ? { secs: Math.floor(total / speed), percent: percentOf(total, cur) } : { secs: 0, percent: 0 });
+    const ul = est(this.ulTotal, this.ulCur, ulSpeed);
+    const dl = est(this.dlTotal, this.dlCur, dlSpeed);
+    const totalSecs = Math.max(ul.secs, dl.secs);
+    const expected = (this.ulTotal ?? this.ulCur) + (this.dlTotal ?? this.dlCur);
+    const totalPercent = percentOf(expected, this.dlCur + this.ulCur);
+    const p3 = (n: number) => String(n).padStart(3);
+    this.ctx.err(
+      `\r${p3(totalPercent)} ${max5(expected)}  ${p3(dl.percent)} ${max5(this.dlCur)}  ${p3(ul.percent)} ${max5(this.ulCur)}  ${max5(dlSpeed)}  ${max5(ulSpeed)} ${time2str(totalSecs)} ${time2str(curSecs)} ${time2str(totalSecs > 0 ? totalSecs - curSecs : 0)} ${max5(this.currentSpeed)}`,
+    );
+  }
+}
+
+/** Bytes per second from a byte count and microseconds (trspeed). */
+function trspeed(bytes: number, us: number): number {
+  return us < 1 ? bytes * 1_000_000 : Math.floor((bytes * 1_000_000) / us);
+}
+
+function percentOf(total: number, cur: number): number {
+  if (total > 10000) return Math.floor(cur / Math.floor(total / 100));
+  if (total > 0) return Math.floor((cur * 100) / total);
+  return 0;
+}
+
+/** A byte count in at most five characters: 12345, 1234k, 12.3M (max5data). */
+function max5(bytes: number): string {
+  const K = 1024;
+  const M = K * K;
+  if (bytes < 100000) return String(bytes).padStart(5);
+  if (bytes < 10000 * K) return `${String(Math.floor(bytes / K)).padStart(4)}k`;
+  if (bytes < 100 * M) return `${String(Math.floor(bytes / M)).padStart(2)}.${Math.floor((bytes % M) / (M / 10))}M`;
+  if (bytes < 10000 * M) return `${String(Math.floor(bytes / M)).padStart(4)}M`;
+  return `${String(Math.floor(bytes / (M * K))).padStart(4)}G`;
+}
+
+/** Seconds as H:MM:SS in eight characters, or --:--:-- when unknown (time2str). */
+function time2str(secs: number): string {
+  if (secs <= 0) return '--:--:--';
+  const h = Math.floor(secs / 3600);
+  if (h <= 99) {
+    const m = Math.floor((secs - h * 3600) / 60);
+    const s = secs - h * 3600 - m * 60;
+    return `${String(h).padStart(2)}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+  }
+  const d = Math.floor(secs / 86400);
+  return d <= 999 ? `${String(d).padStart(3)}d ${String(Math.floor((secs - d * 86400) / 3600)).padStart(2, '0')}h` : `${String(d).padStart(7)}d`;
+}
+
+/** One curl run: the meter, and stdout, which is block-buffered (so written last) unless it is a terminal. */
+interface Run {
+  readonly ctx: CommandContext;
+  readonly o: CurlOpts;
+  readonly meter: Meter;
+  out(text: string): void;
+}
+
+function newRun(ctx: CommandContext, o: CurlOpts): { run: Run; flush(): void } {
+  let pending = '';
+  // no meter when the body goes to the terminal, as curl decides from isatty(stdout)
+  const meter = new Meter(ctx, !o.silent && !o.noMeter && (o.output !== null || !ctx.stdoutTty));
+  const run: Run = {
+    ctx,
+    o,
+    meter,
+    out: (t) => {
+      if (ctx.stdoutTty) ctx.out(t);
+      else pending += t;
+    },
+  };
+  return {
+    run,
+    flush: () => {
+      if (pending) ctx.out(pending);
+      pending = '';
+    },
+  };
+}
+
+/** The end of a failed transfer: the verbose reason, the meter's last line, then the error. */
+function failTransfer(r: Run, code: number, message: string, opts: { meterDone?: boolean } = {}): number {
+  const { ctx, o } = r;
   if (o.verbose) ctx.err(`* ${message}\n`);
+  if (opts.meterDone !== false) r.meter.done(ctx.world.now);
+  if (o.verbose) ctx.err('* Closing connection 0\n');
   if (!o.silent || o.showError) ctx.err(`curl: (${code}) ${message}\n`);
   return code;
 }
 
-async function fetchUrl(ctx: CommandContext, o: CurlOpts, raw: string, redirects: number): Promise<number> {
+async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number> {
+  const { ctx, o, meter } = r;
   const world = ctx.world;
   const start = world.now;
   const elapsedMs = () => Math.floor((world.now - start) / 1000);
@@ -306,22 +469,46 @@ async function fetchUrl(ctx: CommandContext, o: CurlOpts, raw: string, redirects
       num_connects: extra.num_connects ?? '0',
     };
     s = s.replace(/%\{([a-z_]+)\}/g, (_m, k: string) => vars[k] ?? '');
-    ctx.out(s);
+    r.out(s);
+  };
+  /** Wait like curl's event loop: wake at least once a second to refresh the meter. */
+  const waitFor = async (done: () => boolean, deadline: number): Promise<boolean> => {
+    while (!done()) {
+      if (world.now >= deadline || ctx.interrupt.interrupted) return false;
+      // a script waiting with no end in sight: let the session decide when to give up (as ^C)
+      if (!ctx.interactive && deadline === Infinity && (world.sched.idle || world.now - start >= 60 * SECOND)) {
+        const ok = await ctx.wait(done, Infinity);
+        meter.update(world.now);
+        return ok;
+      }
+      const tick = start + (Math.floor((world.now - start) / SECOND) + 1) * SECOND;
+      const before = world.now;
+      const ok = await ctx.wait(done, Math.min(deadline, tick));
+      if (done()) break;
+      if (world.now >= tick && tick < deadline) meter.update(world.now);
+      if (!ok && (ctx.interrupt.interrupted || world.now === before)) return false;
+    }
+    meter.update(world.now);
+    return true;
   };
   const u = parseUrl(raw);
   if ('error' in u) {
     writeOut('000', { exitcode: String(u.error) });
-    return report(ctx, o, u.error, u.message);
+    if (o.verbose) ctx.err('* Closing connection -1\n');
+    if (!o.silent || o.showError) ctx.err(`curl: (${u.error}) ${u.message}\n`);
+    return u.error;
   }
+  meter.begin(start);
   let addr = parseIpv4(u.host) ?? o.resolve.get(u.host) ?? null;
   if (addr === null) {
-    const r = await resolveHost(ctx, u.host);
-    if (r === null) return 130;
-    if (!r.ok) {
+    const res = await resolveHost(ctx, u.host);
+    if (res === null) return 130;
+    if (!res.ok) {
       writeOut('000', { exitcode: '6' });
-      return report(ctx, o, 6, `Could not resolve host: ${u.host}`);
+      // the resolver fails before the transfer really starts: no final meter line
+      return failTransfer(r, 6, `Could not resolve host: ${u.host}`, { meterDone: false });
     }
-    addr = r.addr;
+    addr = res.addr;
   }
   const ip = formatIpv4(addr);
   if (o.verbose) ctx.err(`*   Trying ${ip}:${u.port}...\n`);
@@ -329,10 +516,7 @@ async function fetchUrl(ctx: CommandContext, o: CurlOpts, raw: string, redirects
   const connectFail = (errno: string) => {
     if (o.verbose) ctx.err(`* connect to ${ip} port ${u.port} failed: ${strerror(errno)}\n`);
     writeOut('000', { exitcode: '7' });
-    const msg = `Failed to connect to ${u.host} port ${u.port} after ${elapsedMs()} ms: Couldn't connect to server`;
-    if (o.verbose) ctx.err(`* ${msg}\n* Closing connection 0\n`);
-    if (!o.silent || o.showError) ctx.err(`curl: (7) ${msg}\n`);
-    return 7;
+    return failTransfer(r, 7, `Failed to connect to ${u.host} port ${u.port} after ${elapsedMs()} ms: Couldn't connect to server`);
   };
   if ('error' in c) return connectFail(c.error);
   let state = 'pending';
@@ -357,13 +541,13 @@ async function fetchUrl(ctx: CommandContext, o: CurlOpts, raw: string, redirects
     },
   };
   const connectDeadline = Math.min(total, o.connectTimeout !== null ? start + Math.round(o.connectTimeout * SECOND) : start + 300 * SECOND);
-  const ok = await ctx.wait(() => state !== 'pending', connectDeadline);
+  await waitFor(() => state !== 'pending', connectDeadline);
   if (state === 'pending') {
     // the process exits: the kernel abandons the half-open connection
     c.destroy();
-    if (!ok && ctx.interrupt.interrupted && world.now < connectDeadline) return 130;
+    if (ctx.interrupt.interrupted && world.now < connectDeadline) return 130;
     writeOut('000', { exitcode: '28' });
-    return report(ctx, o, 28, `${o.maxTime !== null && world.now >= total ? 'Connection timed out' : 'Connection timed out'} after ${elapsedMs()} milliseconds`);
+    return failTransfer(r, 28, `Connection timed out after ${elapsedMs()} milliseconds`);
   }
   if (state !== 'up') return connectFail(state);
   const connectedAt = world.now;
@@ -376,15 +560,18 @@ async function fetchUrl(ctx: CommandContext, o: CurlOpts, raw: string, redirects
   lines.push(custom.get('accept') ?? 'Accept: */*');
   for (const h of o.headers) if (!['user-agent', 'accept', 'host'].includes(h.split(':')[0].toLowerCase())) lines.push(h);
   if (o.data !== null) {
-    if (!custom.has('content-type')) lines.push('Content-Type: application/x-www-form-urlencoded');
     lines.push(`Content-Length: ${o.data.length}`);
+    if (!custom.has('content-type')) lines.push('Content-Type: application/x-www-form-urlencoded');
+    meter.ulTotal = o.data.length;
   }
   const request = `${lines.join('\r\n')}\r\n\r\n${o.data ?? ''}`;
   if (o.verbose) {
-    for (const l of lines) ctx.err(`> ${l}\n`);
-    ctx.err('> \n');
+    for (const l of lines) ctx.err(`> ${l}\r\n`);
+    ctx.err('> \r\n');
+    if (o.data && !ctx.stdoutTty) ctx.err(`} [${o.data.length} bytes data]\n`);
   }
   c.send(request);
+  if (o.data !== null) meter.ulCur = o.data.length;
   // read the response: headers, then Content-Length bytes or until the server closes
   const parsed = () => {
     const end = response.indexOf('\r\n\r\n');
@@ -392,77 +579,70 @@ async function fetchUrl(ctx: CommandContext, o: CurlOpts, raw: string, redirects
     const head = response.slice(0, end);
     const m = /content-length:\s*(\d+)/i.exec(head);
     const bodyLen = response.length - end - 4;
+    if (m) meter.dlTotal = Number(m[1]);
+    meter.dlCur = method === 'HEAD' ? 0 : m ? Math.min(bodyLen, Number(m[1])) : bodyLen;
     if (method === 'HEAD') return { head, body: '' };
     if (m && bodyLen >= Number(m[1])) return { head, body: response.slice(end + 4, end + 4 + Number(m[1])) };
     if (closed) return { head, body: response.slice(end + 4) };
     return null;
   };
-  const got = await ctx.wait(() => parsed() !== null || closed, total);
+  await waitFor(() => parsed() !== null || closed, total);
   const res = parsed();
   if (!res) {
     // curl gives up and exits: its socket is closed (FIN)
     c.close();
-    if (!got && ctx.interrupt.interrupted && world.now < total) return 130;
+    if (ctx.interrupt.interrupted && world.now < total) return 130;
     if (closed && state.startsWith('reset:')) {
       writeOut('000', { exitcode: '56' });
-      return report(ctx, o, 56, 'Recv failure: Connection reset by peer');
+      return failTransfer(r, 56, 'Recv failure: Connection reset by peer');
     }
     if (closed && response === '') {
       writeOut('000', { exitcode: '52' });
-      return report(ctx, o, 52, 'Empty reply from server');
+      return failTransfer(r, 52, 'Empty reply from server');
     }
     writeOut('000', { exitcode: '28' });
-    return report(ctx, o, 28, `Operation timed out after ${elapsedMs()} milliseconds with ${response.length} bytes received`);
+    return failTransfer(r, 28, `Operation timed out after ${elapsedMs()} milliseconds with ${response.length} bytes received`);
   }
   const headLines = res.head.split('\r\n');
   const statusLine = headLines[0];
   const code = /^HTTP\/[\d.]+ (\d{3})/.exec(statusLine)?.[1] ?? '000';
   const version = /^HTTP\/([\d.]+)/.exec(statusLine)?.[1] ?? '1.1';
+  // --fail gives up as soon as the headers say error: before the blank line and the body
+  const failed = o.fail && Number(code) >= 400;
   if (o.verbose) {
-    for (const l of headLines) ctx.err(`< ${l}\n`);
-    ctx.err('< \n');
+    if (version === '1.0') ctx.err('* HTTP 1.0, assume close after body\n');
+    for (const l of headLines) ctx.err(`< ${l}\r\n`);
+    if (!failed) ctx.err('< \r\n');
   }
   const keepAlive = version === '1.1' && !/^connection:\s*close/im.test(res.head);
-  if (o.fail && Number(code) >= 400) {
+  if (failed) {
+    meter.dlCur = 0;
     c.close();
     writeOut(code, { exitcode: '22' });
-    if (o.verbose) ctx.err('* Closing connection 0\n');
-    if (!o.silent || o.showError) ctx.err(`curl: (22) The requested URL returned error: ${code}\n`);
-    return 22;
+    return failTransfer(r, 22, `The requested URL returned error: ${code}`);
   }
   const location = /^location:\s*(.+)$/im.exec(res.head)?.[1];
   if (o.follow && location && /^3\d\d$/.test(code) && redirects < 50) {
     c.close();
-    return fetchUrl(ctx, o, location.startsWith('/') ? `${u.scheme}://${hostHeader}${location}` : location, redirects + 1);
+    meter.done(world.now);
+    if (o.verbose) ctx.err(keepAlive ? `* Connection #0 to host ${u.host} left intact\n` : '* Closing connection 0\n');
+    return fetchUrl(r, location.startsWith('/') ? `${u.scheme}://${hostHeader}${location}` : location, redirects + 1);
   }
-  const headerText = `${res.head}\r\n\r\n`;
   let out = '';
-  if (o.head || o.include) out += headerText;
+  if (o.head || o.include) out += `${res.head}\r\n\r\n`;
   if (!o.head) out += res.body;
+  // the verbose trace notes data it does not show, unless the data itself goes to the terminal
+  if (o.verbose && res.body.length && !ctx.stdoutTty) ctx.err(`{ [${Math.min(res.body.length, 16384)} bytes data]\n`);
   if (o.output !== null) {
     const w = ctx.writeFile(o.output, out);
     if (!w.ok) {
       c.close();
-      return report(ctx, o, 23, `Failure writing output to destination`);
+      return failTransfer(r, 23, 'Failure writing output to destination');
     }
-    if (!o.silent && o.output !== '/dev/null') {
-      const n = out.length;
-      ctx.err(`  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n                                 Dload  Upload   Total   Spent    Left  Speed\n\r100 ${String(n).padStart(5)}  100 ${String(n).padStart(5)}    0     0   ${speed(n, world.now - start).padStart(5)}      0 --:--:-- --:--:-- --:--:-- ${speed(n, world.now - start).padStart(5)}\n`);
-    }
-  }
-  // stdout is block-buffered when it is not a terminal: the body comes out after the verbose lines
-  const deferred = o.output === null && !ctx.interactive ? out : '';
-  if (o.output === null && ctx.interactive) ctx.out(out);
+  } else r.out(out);
   c.close();
+  meter.done(world.now);
   if (o.verbose) ctx.err(keepAlive ? `* Connection #0 to host ${u.host} left intact\n` : '* Closing connection 0\n');
-  if (deferred) ctx.out(deferred);
   writeOut(code, { remote_ip: ip, remote_port: String(u.port), size_download: String(res.body.length), time_connect: ((connectedAt - start) / SECOND).toFixed(6), num_connects: '1', content_type: /^content-type:\s*(.+)$/im.exec(res.head)?.[1] ?? '' });
   return 0;
-}
-
-function speed(bytes: number, us: number): string {
-  const perSec = us > 0 ? (bytes * SECOND) / us : bytes;
-  if (perSec >= 1024 * 1024) return `${Math.round(perSec / (1024 * 1024))}M`;
-  if (perSec >= 10 * 1024) return `${Math.round(perSec / 1024)}k`;
-  return String(Math.round(perSec));
 }

@@ -291,6 +291,12 @@ function iptables(ctx: CommandContext, argv: readonly string[]): number {
   }
 }
 
+/** Listing a chain that does not exist: iptables-nft's wording (it cannot tell it from a foreign chain). */
+function missingChain(ctx: CommandContext, t: TableName, chain: string): number {
+  ctx.err(`${IPT_VERSION}: chain \`${chain}' in table \`${t}' is incompatible, use 'nft' tool.\n`);
+  return 1;
+}
+
 function policyText(ns: Netns, t: TableName, name: string): string {
   const c = ns.nf.table(t).chains.get(name)!;
   return c.policy ?? 'ACCEPT';
@@ -298,10 +304,7 @@ function policyText(ns: Netns, t: TableName, name: string): string {
 
 function listRules(ctx: CommandContext, ns: Netns, t: TableName, chain: string | undefined, counters: boolean): number {
   const table = ns.nf.table(t);
-  if (chain !== undefined && !table.chains.has(chain)) {
-    ctx.err(`${NO_CHAIN}\n`);
-    return 1;
-  }
+  if (chain !== undefined && !table.chains.has(chain)) return missingChain(ctx, t, chain);
   const chains = chain !== undefined ? [table.chains.get(chain)!] : [...table.chains.values()];
   const builtins = chains.filter((c) => c.builtin);
   const users = chains.filter((c) => !c.builtin).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -315,10 +318,7 @@ function listRules(ctx: CommandContext, ns: Netns, t: TableName, chain: string |
 
 function list(ctx: CommandContext, ns: Netns, t: TableName, chain: string | undefined, fmt: ListFormat, ruleNum?: number): number {
   const table = ns.nf.table(t);
-  if (chain !== undefined && !table.chains.has(chain)) {
-    ctx.err(`${NO_CHAIN}\n`);
-    return 1;
-  }
+  if (chain !== undefined && !table.chains.has(chain)) return missingChain(ctx, t, chain);
   const builtinOrder = BUILTIN_CHAINS[t] as readonly string[];
   const all = [...table.chains.values()];
   const ordered = [...all.filter((c) => c.builtin).sort((a, b) => builtinOrder.indexOf(a.name) - builtinOrder.indexOf(b.name)), ...all.filter((c) => !c.builtin).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))];

@@ -316,8 +316,9 @@ async function tcpConnect(ctx: CommandContext, o: NcOpts, host: string, dst: Ipv
   const world = ctx.world;
   const srcAddr = o.srcAddr ? (parseIpv4(o.srcAddr) ?? undefined) : undefined;
   const c = TcpConn.connect(ctx.ns, dst, port, { owner: 'nc', pid: ctx.pid(), src: srcAddr, sport: o.srcPort ?? undefined });
+  // netcat-openbsd reports a failed connect only in verbose mode; the exit status says it anyway
   const fail = (why: string, verb = 'failed') => {
-    ctx.err(`nc: connect to ${host} port ${port} (tcp) ${verb}: ${why}\n`);
+    if (o.verbose) ctx.err(`nc: connect to ${host} port ${port} (tcp) ${verb}: ${why}\n`);
     return 1;
   };
   if ('error' in c) return fail(strerror(c.error));
@@ -384,7 +385,7 @@ async function udpConnect(ctx: CommandContext, o: NcOpts, host: string, dst: Ipv
   const err = payload ? udpSend(sock, dst, port, payload, { by: 'nc (UDP)' }) : null;
   if (err) {
     udpClose(sock);
-    ctx.err(`nc: connect to ${host} port ${port} (udp) failed: ${strerror(err.errno)}\n`);
+    if (o.verbose) ctx.err(`nc: connect to ${host} port ${port} (udp) failed: ${strerror(err.errno)}\n`);
     return 1;
   }
   const wait = o.zero ? (o.timeout ?? 1) * SECOND : o.timeout !== null ? o.timeout * SECOND : o.quit !== null ? o.quit * SECOND : Infinity;

@@ -239,10 +239,6 @@ function portName(port: number, proto: 'tcp' | 'udp', o: PrintOpts): string {
   return serviceName(port, proto) ?? String(port);
 }
 
-function tsVal(t: number): number {
-  return 1_000_000 + Math.floor(t / 1000);
-}
-
 /** The text after the link-layer part for one packet (no timestamp). */
 function packetBody(p: Packet, t: number, o: PrintOpts, seqs: SeqState, hosts: string | null): string {
   if (p.arp) {
@@ -278,8 +274,9 @@ function packetBody(p: Packet, t: number, o: PrintOpts, seqs: SeqState, hosts: s
     else if (tc.flags & (TCP_FIN | TCP_RST)) s += `, seq ${rel(tc.seq, isn)}`;
     if (tc.flags & TCP_ACK) s += `, ack ${tc.flags & TCP_SYN || tc.flags & TCP_RST ? tc.ack : rel(tc.ack, peerIsn)}`;
     s += `, win ${tc.window}`;
-    if (tc.optLen === 20) s += `, options [mss ${tc.mss ?? 1460},sackOK,TS val ${tsVal(t)} ecr ${tc.flags & TCP_ACK ? tsVal(t) - 1 : 0},nop,wscale 7]`;
-    else if (tc.optLen === 12) s += `, options [nop,nop,TS val ${tsVal(t)} ecr ${tsVal(t) - 1}]`;
+    const ts = tc.ts ?? { val: 0, ecr: 0 };
+    if (tc.optLen === 20) s += `, options [mss ${tc.mss ?? 1460},sackOK,TS val ${ts.val} ecr ${ts.ecr},nop,wscale ${tc.wscale ?? 7}]`;
+    else if (tc.optLen === 12) s += `, options [nop,nop,TS val ${ts.val} ecr ${ts.ecr}]`;
     s += `, length ${p.payloadLen}`;
     if (p.payloadLen > 0 && p.data?.kind === 'bytes') {
       const first = p.data.text.split('\r\n')[0];

@@ -46,6 +46,9 @@ export const tracerouteCommand: Command = {
     let maxHops = 30;
     let queries = 3;
     let wait = 5;
+    let waitHere = 3;
+    let waitNear = 10;
+    let squeries = 16;
     let first = 1;
     let port = 33434;
     let host: string | null = null;
@@ -71,9 +74,16 @@ export const tracerouteCommand: Command = {
         queries = n;
       } else if (a.startsWith('-w')) {
         const v = joined('-w');
-        const n = num(v?.split(',')[0], '-w');
+        const parts = (v ?? '').split(/[,/]/);
+        const n = num(v === undefined ? undefined : parts[0], '-w');
         if (n === null) return 2;
         wait = n;
+        if (parts[1] !== undefined && parts[1] !== '') waitHere = Number(parts[1]) || 0;
+        if (parts[2] !== undefined && parts[2] !== '') waitNear = Number(parts[2]) || 0;
+      } else if (a.startsWith('-N')) {
+        const n = num(joined('-N'), '-N');
+        if (n === null) return 2;
+        squeries = Math.max(1, n);
       } else if (a.startsWith('-f')) {
         const n = num(joined('-f'), '-f');
         if (n === null) return 2;
@@ -119,34 +129,60 @@ export const tracerouteCommand: Command = {
       ctx.err(`socket: ${strerror(sock.error)}\n`);
       return 1;
     }
-    const sent = new Map<number, number>();
-    let probePort = port;
-    try {
-      for (let ttl = first; ttl <= maxHops; ttl++) {
-        const ports: number[] = [];
-        for (let q = 0; q < queries; q++) {
-          const dport = probePort++;
-          ports.push(dport);
-          const p: Packet = {
-            id: world.nextPacketId(),
-            ip: { src: route.src, dst, ttl, proto: IPPROTO_UDP, id: ns.nextIpId(), df: false, mf: false, fragOffset: 0, totalLength: 60 },
-            udp: { sport: sock.port, dport },
-            payloadLen: 32,
-            data: { kind: 'bytes', text: '@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_' },
-          };
-          sent.set(dport, world.now);
-          ipOutput(ns, p, { by: 'traceroute' });
-        }
-        const deadline = world.now + Math.round(wait * SECOND);
-        world.sched.at(deadline, () => undefined);
-        const ok = await ctx.wait(() => ports.every((pp) => answers.has(pp)), deadline);
-        if (!ok && ctx.interrupt.interrupted) return 130;
+    // Like traceroute 2.1, keep up to -N probes in flight across hops and print each hop once all
+    // its probes are answered or expired. A probe waits at most MAX seconds, or HERE times the
+    // round trip of an answer from its own hop, or NEAR times that of an answer from a later hop.
+    interface Probe {
+      ttl: number;
+      dport: number;
+      sentAt: number;
+      done: boolean;
+    }
+    const probes: Probe[] = [];
+    const hops = maxHops - first + 1;
+    const totalProbes = hops > 0 ? hops * queries : 0;
+    let printedHops = 0;
+    let finished = false;
+    const rtt = (pr: Probe) => (answers.get(pr.dport)!.at - pr.sentAt) / SECOND;
+    const expiry = (pr: Probe): number => {
+      let limit = wait;
+      for (const other of probes) {
+        if (other === pr || !answers.has(other.dport)) continue;
+        if (other.ttl === pr.ttl && waitHere > 0) limit = Math.min(limit, waitHere * rtt(other));
+        else if (other.ttl > pr.ttl && waitNear > 0) limit = Math.min(limit, waitNear * rtt(other));
+      }
+      return pr.sentAt + Math.round(limit * SECOND);
+    };
+    const sendProbe = (): void => {
+      const index = probes.length;
+      const ttl = first + Math.floor(index / queries);
+      const dport = port + index;
+      const p: Packet = {
+        id: world.nextPacketId(),
+        ip: { src: route.src, dst, ttl, proto: IPPROTO_UDP, id: ns.nextIpId(), df: false, mf: false, fragOffset: 0, totalLength: 60 },
+        udp: { sport: sock.port, dport },
+        payloadLen: 32,
+        data: { kind: 'bytes', text: '@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_' },
+      };
+      probes.push({ ttl, dport, sentAt: world.now, done: false });
+      ipOutput(ns, p, { by: 'traceroute' });
+    };
+    const inFlight = () => probes.filter((pr) => !pr.done).length;
+    const settle = (): void => {
+      for (const pr of probes) if (!pr.done && (answers.has(pr.dport) || world.now >= expiry(pr))) pr.done = true;
+    };
+    /** Print every complete hop in order; true when the trace is over. */
+    const printReady = (): boolean => {
+      while (printedHops < hops) {
+        const ttl = first + printedHops;
+        const mine = probes.filter((pr) => pr.ttl === ttl);
+        if (mine.length < queries || mine.some((pr) => !pr.done)) return false;
         let line = `${String(ttl).padStart(2)} `;
         let last: Ipv4 | null = null;
         let reached = false;
         let unreachable = 0;
-        for (const pp of ports) {
-          const a = answers.get(pp);
+        for (const pr of mine) {
+          const a = answers.get(pr.dport);
           if (!a) {
             line += ' *';
             continue;
@@ -156,7 +192,7 @@ export const tracerouteCommand: Command = {
             line += ` ${name}`;
             last = a.from;
           }
-          line += `  ${((a.at - sent.get(pp)!) / 1000).toFixed(3)} ms`;
+          line += `  ${((a.at - pr.sentAt) / 1000).toFixed(3)} ms`;
           if (a.type === 3) {
             if (a.code === 3) {
               if (a.from === dst) reached = true;
@@ -168,7 +204,26 @@ export const tracerouteCommand: Command = {
           }
         }
         ctx.out(`${line}\n`);
-        if (reached || (unreachable > 0 && unreachable >= ports.filter((pp) => answers.has(pp)).length)) break;
+        printedHops++;
+        if (reached || (unreachable > 0 && unreachable >= mine.filter((pr) => answers.has(pr.dport)).length)) return true;
+      }
+      return true;
+    };
+    try {
+      while (!finished) {
+        while (probes.length < totalProbes && inFlight() < squeries) sendProbe();
+        settle();
+        if (printReady()) {
+          finished = true;
+          break;
+        }
+        const pending = probes.filter((pr) => !pr.done);
+        if (!pending.length) continue;
+        const next = Math.min(...pending.map(expiry));
+        world.sched.at(next, () => undefined);
+        const answered = answers.size;
+        const ok = await ctx.wait(() => answers.size > answered, next);
+        if (!ok && ctx.interrupt.interrupted) return 130;
       }
     } finally {
       udpClose(sock);

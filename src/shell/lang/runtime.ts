@@ -16,6 +16,8 @@ export interface CommandIO {
   out(text: string): void;
   /** Write to standard error. */
   err(text: string): void;
+  /** Standard output is the learner's terminal (isatty(1)), not a pipe or a file. */
+  readonly tty?: boolean;
 }
 
 /** Set by the terminal when the learner presses Ctrl+C; long-running commands poll it. */

@@ -118,7 +118,7 @@ export class InputStream {
 
 export type Fd =
   | { readonly kind: 'in'; readonly input: InputStream }
-  | { readonly kind: 'out'; readonly write: (text: string) => void };
+  | { readonly kind: 'out'; readonly write: (text: string) => void; readonly tty?: boolean };
 
 export type Fds = ReadonlyMap<number, Fd>;
 
@@ -129,8 +129,8 @@ export function inputFd(data: string): Fd {
 export function fdsFromIo(io: CommandIO): Fds {
   return new Map<number, Fd>([
     [0, inputFd(io.stdin)],
-    [1, { kind: 'out', write: (s) => io.out(s) }],
-    [2, { kind: 'out', write: (s) => io.err(s) }],
+    [1, { kind: 'out', write: (s) => io.out(s), tty: io.tty }],
+    [2, { kind: 'out', write: (s) => io.err(s), tty: io.tty }],
   ]);
 }
 
@@ -148,7 +148,14 @@ export function ioFromFds(fds: Fds): CommandIO {
     stdin: f0 && f0.kind === 'in' ? f0.input.rest() : '',
     out: writerOf(fds, 1),
     err: writerOf(fds, 2),
+    tty: isTty(fds, 1),
   };
+}
+
+/** isatty(fd): the descriptor is the terminal the session started with. */
+export function isTty(fds: Fds, fd: number): boolean {
+  const f = fds.get(fd);
+  return !!f && f.kind === 'out' && !!f.tty;
 }
 
 /** Everything a command runs with. */

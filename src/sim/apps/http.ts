@@ -55,7 +55,7 @@ export function pythonListing(path: string, names: string[]): string {
 }
 
 function pythonError(code: number, message: string): string {
-  return `<!DOCTYPE HTML>\n<html lang="en">\n    <head>\n        <meta charset="utf-8">\n        <title>Error response</title>\n    </head>\n    <body>\n        <h1>Error response</h1>\n        <p>Error code: ${code}</p>\n        <p>Message: ${message}.</p>\n        <p>Error code explanation: ${code} - ${code === 404 ? 'Nothing matches the given URI' : 'Request could not be handled'}.</p>\n    </body>\n</html>\n`;
+  return `<!DOCTYPE HTML>\n<html lang="en">\n    <head>\n        <meta charset="utf-8">\n        <title>Error response</title>\n    </head>\n    <body>\n        <h1>Error response</h1>\n        <p>Error code: ${code}</p>\n        <p>Message: ${message}.</p>\n        <p>Error code explanation: ${code} - ${PYTHON_EXPLAIN[code] ?? 'Request could not be handled'}.</p>\n    </body>\n</html>\n`;
 }
 
 export const NGINX_WELCOME = `<!DOCTYPE html>
@@ -124,13 +124,21 @@ function serialize(version: string, r: HttpResponse, head: boolean): string {
   return head ? s : s + r.body;
 }
 
+/** The explanations Python's http.server puts on its error pages (http.HTTPStatus descriptions). */
+const PYTHON_EXPLAIN: Record<number, string> = {
+  400: 'Bad request syntax or unsupported method',
+  403: 'Request forbidden -- authorization will not help',
+  404: 'Nothing matches the given URI',
+  501: 'Server does not support this operation',
+};
+
 function pythonRespond(ns: Netns, req: HttpRequest, o: HttpServerOptions): HttpResponse {
   const date = httpDateAt(ns.world.now);
   const server = 'SimpleHTTP/0.6 Python/3.11.2';
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     const body = pythonError(501, `Unsupported method ('${req.method}')`);
     o.log?.(`${req.client} - - [${logDateAt(ns.world.now)}] code 501, message Unsupported method ('${req.method}')\n`);
-    return { status: 501, reason: 'Unsupported method', headers: [['Server', server], ['Date', date], ['Connection', 'close'], ['Content-Type', 'text/html;charset=utf-8'], ['Content-Length', String(body.length)]], body };
+    return { status: 501, reason: `Unsupported method ('${req.method}')`, headers: [['Server', server], ['Date', date], ['Connection', 'close'], ['Content-Type', 'text/html;charset=utf-8'], ['Content-Length', String(body.length)]], body };
   }
   const files = o.files?.();
   const path = decodeURIComponent(req.path.split('?')[0]);

@@ -41,6 +41,8 @@ export interface BridgeInfo {
   vlanFiltering: boolean;
   /** the MTU was set by the user (the bridge no longer follows its ports) */
   mtuSet: boolean;
+  /** a port has been enslaved at least once: from then on the bridge's carrier follows its ports */
+  hadPorts: boolean;
 }
 
 export interface VxlanInfo {
@@ -134,10 +136,11 @@ export class Link {
       case 'ether':
         return !!this.segment && this.segment.carrierFor(this);
       case 'bridge': {
-        // A bridge with no ports keeps its carrier on (as the recorded 6.18 kernel shows);
-        // with ports it has carrier while at least one port is forwarding.
+        // A new bridge keeps its carrier on until its first port arrives (as the recorded 6.18
+        // kernel shows); from then on it has carrier while at least one port is forwarding,
+        // so a bridge whose last port left has none (br_port_state_selection).
         const ports = this.bridge!.ports;
-        if (ports.size === 0) return true;
+        if (!this.bridge!.hadPorts) return true;
         for (const p of ports) if (p.portForwarding) return true;
         return false;
       }
@@ -178,7 +181,7 @@ export class Link {
       if (!same) return 'DOWN';
       return same.operstate === 'DOWN' ? 'LOWERLAYERDOWN' : 'DOWN';
     }
-    if (this.kind === 'bridge' && this.bridge!.ports.size === 0) return 'UNKNOWN';
+    if (this.kind === 'bridge' && !this.bridge!.hadPorts) return 'UNKNOWN';
     return 'UP';
   }
 
@@ -258,6 +261,8 @@ export const SYSCTL_DEFAULTS: Record<string, string> = {
   'net.ipv4.tcp_synack_retries': '5',
   'net.ipv4.tcp_fin_timeout': '60',
   'net.ipv4.tcp_keepalive_time': '7200',
+  'net.ipv4.tcp_rmem': '4096\t131072\t33554432',
+  'net.ipv4.tcp_wmem': '4096\t16384\t4194304',
   'net.ipv4.neigh.default.base_reachable_time_ms': '30000',
   'net.ipv4.neigh.default.retrans_time_ms': '1000',
   'net.ipv4.neigh.default.mcast_solicit': '3',
@@ -265,6 +270,7 @@ export const SYSCTL_DEFAULTS: Record<string, string> = {
   'net.ipv4.neigh.default.delay_first_probe_time': '5',
   'net.ipv4.neigh.default.gc_stale_time': '60',
   'net.core.somaxconn': '4096',
+  'net.core.rmem_max': '4194304',
   'net.bridge.bridge-nf-call-arptables': '1',
   'net.bridge.bridge-nf-call-ip6tables': '1',
   'net.bridge.bridge-nf-call-iptables': '1',
@@ -458,22 +464,47 @@ export class Netns {
     return this.flag('net.bridge.bridge-nf-call-iptables');
   }
 
-  /** The per-peer ICMP error token bucket (icmp_ratelimit, burst 6), exempting loopback. */
-  icmpAllow(dst: Ipv4, now: Micros): boolean {
-    const limit = Number(this.sysctlGet('net.ipv4.icmp_ratelimit') ?? '1000') * 1000;
-    if (limit <= 0) return true;
-    let p = this.icmpPeers.get(dst);
+  /**
+   * The inet_peer entry for an address: the token bucket that both ICMP error limiters share.
+   * A new peer starts as if it had been idle for a minute, so its first refill fills the bucket.
+   */
+  private icmpPeer(addr: Ipv4, now: Micros): { tokens: number; last: number } {
+    let p = this.icmpPeers.get(addr);
     if (!p) {
       p = { tokens: 0, last: now - 60 * SECOND };
-      this.icmpPeers.set(dst, p);
+      this.icmpPeers.set(addr, p);
     }
-    p.tokens = Math.min(p.tokens + (now - p.last), 6 * limit);
+    return p;
+  }
+
+  /**
+   * icmpv4_xrlim_allow: the per-peer limit on ICMP errors (net.ipv4.icmp_ratelimit ms per error,
+   * bursts of six). The caller exempts errors to our own addresses and "fragmentation needed".
+   */
+  icmpAllow(dst: Ipv4, now: Micros): boolean {
+    const cost = Number(this.sysctlGet('net.ipv4.icmp_ratelimit') ?? '1000') * 1000;
+    if (cost <= 0) return true;
+    const p = this.icmpPeer(dst, now);
+    p.tokens = Math.min(p.tokens + (now - p.last), 6 * cost);
     p.last = now;
-    if (p.tokens >= limit) {
-      p.tokens -= limit;
-      return true;
-    }
-    return false;
+    if (p.tokens < cost) return false;
+    p.tokens -= cost;
+    return true;
+  }
+
+  /**
+   * ip_error: a packet that hit an unreachable or prohibit route (or no route) first pays the
+   * routing error cost (1 s, bursts of 5 s) from the same bucket; icmp_send then applies
+   * icmpAllow on top. Each such error so costs two tokens, which is why a router answers
+   * the first few probes and then falls silent unless they come 2 s apart or more.
+   */
+  routeErrorAllow(src: Ipv4, now: Micros): boolean {
+    const p = this.icmpPeer(src, now);
+    p.tokens = Math.min(p.tokens + (now - p.last), 5 * SECOND);
+    p.last = now;
+    if (p.tokens < SECOND) return false;
+    p.tokens -= SECOND;
+    return true;
   }
 
   /** The MTU to use toward `dst` on `dev`: the device MTU or a smaller learned path MTU. */

@@ -9,7 +9,7 @@
  * down and drops its addresses; deleting one end of a veth deletes both.
  */
 import { SECOND } from '../engine/scheduler.ts';
-import { broadcastOf, compareMac, inPrefix, networkOf, type Ipv4, type Mac } from '../wire/addr.ts';
+import { broadcastOf, compareMac, inPrefix, networkOf, type Ipv4, type Mac, ZERO_MAC } from '../wire/addr.ts';
 import { Link, Netns, type BridgeInfo, type Host, type VxlanInfo } from './model.ts';
 import { fail, ok, RT_TABLE_LOCAL, RT_TABLE_MAIN, type IfAddr, type LinkKind, type NeighEntry, type Result, type Route, type RouteType } from './types.ts';
 import type { World } from './world.ts';
@@ -123,7 +123,7 @@ export function addLink(ns: Netns, spec: LinkSpec): Result<Link> {
   switch (spec.kind) {
     case 'bridge': {
       l = newLink(ns, spec.name, 'bridge', spec.mac ?? rand(), spec.mtu ?? 1500);
-      const info: BridgeInfo = { ports: new Set(), fdb: new Map(), stp: false, ageingTime: 30000, vlanFiltering: false, mtuSet: spec.mtu !== undefined };
+      const info: BridgeInfo = { ports: new Set(), fdb: new Map(), stp: false, ageingTime: 30000, vlanFiltering: false, mtuSet: spec.mtu !== undefined, hadPorts: false };
       l.bridge = info;
       if (spec.mac) l.macSet = true;
       break;
@@ -331,7 +331,8 @@ export function setMac(l: Link, mac: Mac): Result {
 
 export function checkRename(l: Link, name: string): Result {
   if (l.name === name) return ok(undefined);
-  if (l.adminUp) return fail('EBUSY');
+  // veth devices may be renamed while up (IFF_LIVE_RENAME_OK, as the recorded kernel shows)
+  if (l.adminUp && l.kind !== 'veth') return fail('EBUSY');
   if (l.ns.linkByName(name)) return fail('EEXIST');
   if (!validIfName(name)) return fail('EINVAL');
   return ok(undefined);
@@ -344,12 +345,16 @@ export function rename(l: Link, name: string): Result {
   return ok(undefined);
 }
 
-/** The bridge takes the lowest port MAC unless its address was set by hand (br_stp_recalculate_bridge_id). */
+/**
+ * The bridge takes the lowest port MAC unless its address was set by hand
+ * (br_stp_recalculate_bridge_id); once its last port leaves, its address is all zeros.
+ */
 export function recomputeBridgeMac(br: Link): void {
   if (!br.bridge || br.macSet) return;
   let min: Mac | null = null;
   for (const p of br.bridge.ports) if (min === null || compareMac(p.mac, min) < 0) min = p.mac;
   if (min) br.mac = min;
+  else if (br.bridge.hadPorts) br.mac = ZERO_MAC;
   updateBridgeLocalFdb(br);
 }
 
@@ -358,7 +363,8 @@ function updateBridgeLocalFdb(br: Link): void {
   const info = br.bridge!;
   for (const [m, e] of info.fdb) if (e.local) info.fdb.delete(m);
   for (const p of info.ports) info.fdb.set(p.mac, { mac: p.mac, port: p.ifindex, local: true, updated: 0 });
-  if (!info.fdb.has(br.mac)) info.fdb.set(br.mac, { mac: br.mac, port: br.ifindex, local: true, updated: 0 });
+  // an all-zero address is not a valid unicast address, so it gets no entry
+  if (!info.fdb.has(br.mac) && br.mac !== ZERO_MAC) info.fdb.set(br.mac, { mac: br.mac, port: br.ifindex, local: true, updated: 0 });
 }
 
 export function checkMaster(l: Link, br: Link): Result {
@@ -376,6 +382,7 @@ export function setMaster(l: Link, br: Link): Result {
   if (l.master) setNoMaster(l);
   l.master = br;
   br.bridge!.ports.add(l);
+  br.bridge!.hadPorts = true;
   recomputeBridgeMac(br);
   if (!br.bridge!.mtuSet) br.mtu = Math.min(...[...br.bridge!.ports].map((p) => p.mtu));
   // a port's addresses stop working: its routes stay, but frames are consumed by the bridge
@@ -456,7 +463,7 @@ export function addAddr(l: Link, spec: AddrSpec): Result {
 
 function addLocalRoute(l: Link, a: IfAddr): void {
   const ns = l.ns;
-  const exists = ns.routes.some((r) => r.table === RT_TABLE_LOCAL && r.type === 'local' && r.len === 32 && r.dst === a.addr);
+  const exists = ns.routes.some((r) => r.table === RT_TABLE_LOCAL && r.type === 'local' && r.len === 32 && r.dst === a.addr && r.dev === l.ifindex);
   if (exists) return;
   const primary = primaryFor(l, a);
   ns.routes.push(kernelRoute(RT_TABLE_LOCAL, 'local', a.addr, 32, l.ifindex, primary, 'host'));

@@ -903,8 +903,11 @@ function processIp(skb: Skb): void {
     const code = !r ? ICMP_NET_UNREACH : r.type === 'unreachable' ? ICMP_HOST_UNREACH : r.type === 'prohibit' ? ICMP_PKT_FILTERED : -1;
     const why = !r ? `no route to ${formatIpv4(ip.dst)}` : `${r.type} route ${formatRoute(ns, r).trim()}`;
     emit(ns, 'route', pkt, `route lookup for ${formatIpv4(ip.dst)}: ${why}`, inDev, { route: { dst: formatIpv4(ip.dst), chosen: r ? formatRoute(ns, r).trim() : null } });
-    drop(ns, pkt, r ? (r.type === 'blackhole' ? 'BLACKHOLE_ROUTE' : r.type === 'prohibit' ? 'PROHIBIT_ROUTE' : 'UNREACHABLE_ROUTE') : 'IP_INNOROUTES', why, inDev);
-    if (code >= 0) icmpSendError(skb, ICMP_DEST_UNREACH, code);
+    // ip_error: the error costs a token from the sender's bucket before icmp_send charges its own
+    const limited = code >= 0 && !ns.routeErrorAllow(ip.src, ns.world.now);
+    const tail = limited ? ` (no ICMP error: routing errors to ${formatIpv4(ip.src)} are rate-limited)` : '';
+    drop(ns, pkt, r ? (r.type === 'blackhole' ? 'BLACKHOLE_ROUTE' : r.type === 'prohibit' ? 'PROHIBIT_ROUTE' : 'UNREACHABLE_ROUTE') : 'IP_INNOROUTES', why + tail, inDev);
+    if (code >= 0 && !limited) icmpSendError(skb, ICMP_DEST_UNREACH, code);
     return;
   }
   const out = ns.linkByIndex(r.dev);

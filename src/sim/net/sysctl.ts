@@ -8,6 +8,9 @@ import { PER_DEV_SYSCTLS } from './model.ts';
 /** Keys whose value is a pair of numbers separated by a tab. */
 const PAIR_KEYS = new Set(['net.ipv4.ip_local_port_range', 'net.ipv4.ping_group_range']);
 
+/** Keys holding three numbers (min, default, max); a shorter write updates the leading ones, as proc_dointvec does. */
+const TRIPLE_KEYS = new Set(['net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem']);
+
 /** Normalise `a/b/c` to `a.b.c`. */
 export function sysctlKey(k: string): string {
   return k.replaceAll('/', '.');
@@ -23,6 +26,14 @@ export function setSysctl(ns: Netns, rawKey: string, value: string): string | nu
     if (parts.length !== 2 || parts.some((p) => !/^-?\d+$/.test(p))) return 'EINVAL';
     if (key === 'net.ipv4.ip_local_port_range' && Number(parts[0]) > Number(parts[1])) return 'EINVAL';
     ns.sysctl.set(key, parts.join('\t'));
+    return null;
+  }
+  if (TRIPLE_KEYS.has(key)) {
+    const parts = v.split(/\s+/);
+    if (parts.length > 3 || parts.some((p) => !/^-?\d+$/.test(p))) return 'EINVAL';
+    const old = (ns.sysctlGet(key) ?? '').split('\t');
+    parts.forEach((p, i) => (old[i] = String(Number(p))));
+    ns.sysctl.set(key, old.join('\t'));
     return null;
   }
   if (!/^-?\d+$/.test(v)) return 'EINVAL';

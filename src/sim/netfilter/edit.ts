@@ -145,7 +145,7 @@ export function deleteChain(ns: Netns, table: TableName, chain?: string): EditRe
   if (chain === undefined) {
     for (const c of [...t.chains.values()]) {
       if (c.builtin) continue;
-      if (ns.nf.references(table, c.name) > 0) return err(`${IPT_VERSION}:  CHAIN_USER_DEL failed (Device or resource busy): chain ${c.name}`, 1);
+      if (ns.nf.references(table, c.name) > 0) return err(`${IPT_VERSION}:  CHAIN_DEL failed (Device or resource busy): chain ${c.name}`, 4);
     }
     for (const c of [...t.chains.values()]) if (!c.builtin) t.chains.delete(c.name);
     return changed(ns);
@@ -153,7 +153,7 @@ export function deleteChain(ns: Netns, table: TableName, chain?: string): EditRe
   const c = t.chains.get(chain);
   if (!c) return err(NO_CHAIN, 1);
   if (c.builtin) return err(`${IPT_VERSION}: Cannot delete built-in chain \`${chain}'`, 1);
-  if (ns.nf.references(table, chain) > 0 || c.rules.length) return err(`${IPT_VERSION}:  CHAIN_USER_DEL failed (Device or resource busy): chain ${chain}`, 1);
+  if (ns.nf.references(table, chain) > 0 || c.rules.length) return err(`${IPT_VERSION}:  CHAIN_DEL failed (Device or resource busy): chain ${chain}`, 4);
   t.chains.delete(chain);
   return changed(ns);
 }
@@ -161,7 +161,7 @@ export function deleteChain(ns: Netns, table: TableName, chain?: string): EditRe
 export function setPolicy(ns: Netns, table: TableName, chain: string, policy: string): EditResult {
   const c = ns.nf.table(table).chains.get(chain);
   if (!c) return err(NO_CHAIN, 1);
-  if (!c.builtin) return err(`${IPT_VERSION}: Chain '${chain}' does not exist\n${TRY_HELP}`, 2);
+  if (!c.builtin) return err('iptables: Bad built-in chain name.', 1);
   if (policy !== 'ACCEPT' && policy !== 'DROP') return err(`${IPT_VERSION}: Bad policy name. Run \`dmesg' for more information.`, 1);
   c.policy = policy;
   c.policyCounted = true;

@@ -4,7 +4,10 @@
  *
  * Segment sizes match Linux: SYN and SYN-ACK carry 20 bytes of options (MSS, SACK-permitted,
  * timestamps, window scale); later segments carry the 12-byte timestamp option; a RST answering
- * an unexpected segment carries none. Not modelled: congestion control, window scaling maths,
+ * an unexpected segment carries none. Windows follow Linux's initial choices: the receive window
+ * is 64 KiB rounded down to whole segments, the scale comes from net.ipv4.tcp_rmem, and later
+ * segments advertise the window shifted by that scale, rounded up. Timestamps tick in
+ * milliseconds from a per-connection offset. Not modelled: congestion control, window growth,
  * SACK, out-of-order queues (a lost segment is simply sent again).
  */
 import { SECOND, type Micros } from '../engine/scheduler.ts';
@@ -121,6 +124,12 @@ export class TcpConn {
   }
   private finSent = false;
   private finReceived = false;
+  /** our receive window in bytes and the scale we announced for it */
+  private rcvWnd = 64240;
+  private rcvWscale = 7;
+  /** per-connection offset of the timestamp clock, and the peer's last timestamp (ts_recent) */
+  private tsOffset: number;
+  private tsRecent = 0;
   /** set when connect() has returned (success or error) */
   settled = false;
 
@@ -137,6 +146,14 @@ export class TcpConn {
     this.sndNxt = this.iss;
     this.sndUna = this.iss;
     this.mss = 1460;
+    // derived from the ISN rather than drawn, so adding timestamps did not shift other seeded ids
+    this.tsOffset = Math.imul(this.iss ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+    this.rcvWscale = windowScale(ns);
+  }
+
+  /** Pick the receive window once the MSS is known (tcp_select_initial_window). */
+  private initWindow(mss: number): void {
+    this.rcvWnd = Math.floor(65536 / mss) * mss;
   }
 
   get key(): string {
@@ -171,9 +188,10 @@ export class TcpConn {
         flags,
         seq: seq >>> 0,
         ack: flags & TCP_ACK ? this.rcvNxt >>> 0 : 0,
-        window: syn ? (flags & TCP_ACK ? 65160 : 64240) : 502,
+        window: syn ? Math.min(this.rcvWnd, 65535) : flags & TCP_RST ? 0 : Math.ceil(this.rcvWnd / 2 ** this.rcvWscale),
         optLen,
-        ...(syn ? { mss: this.mss } : {}),
+        ...(syn ? { mss: this.mss, wscale: this.rcvWscale } : {}),
+        ...(optLen ? { ts: { val: (this.tsOffset + Math.floor(ns.world.now / 1000)) >>> 0, ecr: flags & TCP_ACK ? this.tsRecent : 0 } } : {}),
       },
       payloadLen: len,
       ...(len ? { data: { kind: 'bytes' as const, text } } : {}),
@@ -242,6 +260,7 @@ export class TcpConn {
     const c = new TcpConn(ns, src, sport, dst, dport, 'SYN-SENT', opts.owner, opts.pid);
     c.oif = opts.oif;
     c.mss = Math.max(88, r.dev.mtu - 40);
+    c.initWindow(c.mss);
     c.register();
     c.sendReliable(TCP_SYN, '');
     return c;
@@ -294,6 +313,7 @@ export class TcpConn {
   onSegment(p: Packet): void {
     const t = p.tcp!;
     const flags = t.flags;
+    if (t.ts && !(flags & TCP_RST)) this.tsRecent = t.ts.val;
     if (flags & TCP_RST) {
       if (this.state === 'SYN-SENT') {
         if (flags & TCP_ACK && t.ack === this.sndNxt) this.fail('ECONNREFUSED');
@@ -412,6 +432,9 @@ export class TcpConn {
     c.peerMss = t.mss ?? 536;
     const r = routeOutput(ns, ip.src);
     c.mss = r.ok ? Math.max(88, r.dev.mtu - 40) : 1460;
+    c.tsRecent = t.ts?.val ?? 0;
+    // the listener already knows the peer uses timestamps, so its segments carry 12 bytes less
+    c.initWindow(c.mss - (t.ts ? 12 : 0));
     c.register();
     c.onEstablishedPassive = () => {
       if (!l.closed) l.onAccept(c);
@@ -420,6 +443,13 @@ export class TcpConn {
     c.sendReliable(TCP_SYN | TCP_ACK, '');
     return c;
   }
+}
+
+/** The window scale a socket announces: enough to cover its largest receive buffer (tcp_rmem[2]). */
+function windowScale(ns: Netns): number {
+  const rmem = Number((ns.sysctlGet('net.ipv4.tcp_rmem') ?? '').split(/\s+/)[2] ?? NaN);
+  const space = Math.max(Number.isFinite(rmem) ? rmem : 6291456, Number(ns.sysctlGet('net.core.rmem_max') ?? 212992));
+  return Math.min(14, Math.max(0, Math.floor(Math.log2(space)) - 15));
 }
 
 function seqLe(a: number, b: number): boolean {

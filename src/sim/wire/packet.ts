@@ -95,6 +95,10 @@ export interface TcpHeader {
   readonly optLen: number;
   /** MSS option on SYN segments */
   readonly mss?: number;
+  /** window scale option on SYN segments (the shift this side applies to its windows) */
+  readonly wscale?: number;
+  /** the timestamp option (RFC 7323): this side's clock and the peer's last value echoed */
+  readonly ts?: { readonly val: number; readonly ecr: number };
 }
 
 export interface UdpHeader {

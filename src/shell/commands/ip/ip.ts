@@ -158,8 +158,9 @@ function findDev(ctx: CommandContext, ns: Netns, name: string): Link {
   return l;
 }
 
+/** iproute2's invarg(): its messages end with a newline of their own, hence the blank line. */
 function invalidArg(ctx: CommandContext, arg: string, what: string): never {
-  die(ctx, `Error: argument "${arg}" is wrong: ${what}\n`, 255);
+  die(ctx, `Error: argument "${arg}" is wrong: ${what.replace(/\n$/, '')}\n\n`, 255);
 }
 
 function resolveNetns(ctx: CommandContext, name: string): Netns | null {
@@ -427,7 +428,8 @@ function linkAdd(ctx: CommandContext, place: Place, w: Words): number {
         else if (a === 'local') local = ip;
         else group = ip;
       } else if (a === 'dev') {
-        spec.parent = findDev(ctx, place.ns, needArg(ctx, w, 'dev'));
+        const v = needArg(ctx, w, 'dev');
+        spec.parent = place.ns.linkByName(v) ?? die(ctx, `Cannot find device "${v}"`, 255);
       } else if (a === 'dstport') {
         const v = needArg(ctx, w, 'dstport');
         if (!/^\d+$/.test(v) || Number(v) > 65535) invalidArg(ctx, v, 'invalid dstport');
@@ -445,7 +447,7 @@ function linkAdd(ctx: CommandContext, place: Place, w: Words): number {
       } else if (a === 'tos' || a === 'df' || a === 'flowlabel' || a === 'ageing' || a === 'maxaddress') needArg(ctx, w, a);
       else die(ctx, `vxlan: unknown command "${a}"?`, 255);
     }
-    if (vni === null) die(ctx, 'vxlan: missing virtual network identifier', 255);
+    if (vni === null) die(ctx, 'vxlan: missing virtual network identifier', 1);
     if (remote !== null && group !== null) die(ctx, 'vxlan: both group and remote cannot be specified', 255);
     if (dstport === null) {
       ctx.err("vxlan: destination port not specified\nWill use Linux kernel default (non-standard value)\nUse 'dstport 4789' to get the IANA assigned value\nUse 'dstport 0' to get default and quiet this message\n");
@@ -459,7 +461,8 @@ function linkAdd(ctx: CommandContext, place: Place, w: Words): number {
         const v = needArg(ctx, w, 'mode');
         const ok = kind === 'macvlan' ? ['private', 'vepa', 'bridge', 'passthru', 'source'] : ['l2', 'l3', 'l3s'];
         if (!ok.includes(v)) {
-          die(ctx, kind === 'macvlan' ? `Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source"` : `Error: argument of "mode" must be either "l2", "l3" or "l3s"`, 255);
+          // the link type's option parser fails, and ip exits 1
+          die(ctx, kind === 'macvlan' ? `Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source", not "${v}"` : `Error: argument of "mode" must be either "l2", "l3" or "l3s"`, 1);
         }
         spec.mode = v;
       } else if (a === 'bridge' || a === 'private' || a === 'vepa') {
