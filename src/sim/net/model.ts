@@ -75,7 +75,7 @@ export interface LinkStats {
 
 export class Link {
   ifindex: number;
-  name: string;
+  private currentName: string;
   readonly kind: LinkKind;
   ns: Netns;
   mac: Mac;
@@ -121,10 +121,21 @@ export class Link {
     this.ns = ns;
     this.createdIn = ns;
     this.ifindex = ifindex;
-    this.name = name;
+    this.currentName = name;
     this.kind = kind;
     this.mac = mac;
     this.mtu = mtu;
+  }
+
+  get name(): string {
+    return this.currentName;
+  }
+
+  /** Renaming keeps the namespace's name index in step. */
+  set name(name: string) {
+    const old = this.currentName;
+    this.currentName = name;
+    this.ns.linkRenamed(this, old);
   }
 
   /** Physical carrier (LOWER_UP), as the driver reports it. */
@@ -305,6 +316,7 @@ export class Netns {
   /** unique over the world */
   readonly serial: number;
   private links = new Map<number, Link>();
+  private readonly linksByName = new Map<string, Link>();
   private nextIfindex = 1;
   routes: Route[] = [];
   neigh = new Map<string, NeighEntry>();
@@ -313,6 +325,8 @@ export class Netns {
   readonly sysctl = new Map<string, string>();
   /** ids this namespace has assigned to other namespaces (netnsid) */
   readonly peerIds = new Map<Netns, number>();
+  private readonly usedPeerIds = new Set<number>();
+  private peerIdFloor = 0;
   sockets!: SocketTable;
   /** per-peer ICMP error rate limit (inet_peer tokens) */
   readonly icmpPeers = new Map<Ipv4, { tokens: number; last: Micros }>();
@@ -354,8 +368,14 @@ export class Netns {
   }
 
   linkByName(name: string): Link | undefined {
-    for (const l of this.links.values()) if (l.name === name) return l;
-    return undefined;
+    return this.linksByName.get(name);
+  }
+
+  /** Called by Link when its name changes. */
+  linkRenamed(l: Link, old: string): void {
+    if (this.links.get(l.ifindex) !== l) return;
+    if (this.linksByName.get(old) === l) this.linksByName.delete(old);
+    this.linksByName.set(l.name, l);
   }
 
   /** Reserve an interface index: the next free one after the last allocated (cyclic), or `want` if free. */
@@ -373,10 +393,12 @@ export class Netns {
     l.ifindex = idx;
     l.ns = this;
     this.links.set(idx, l);
+    this.linksByName.set(l.name, l);
   }
 
   detach(l: Link): void {
     this.links.delete(l.ifindex);
+    if (this.linksByName.get(l.name) === l) this.linksByName.delete(l.name);
   }
 
   bridgePorts(br: Link): Link[] {
@@ -387,12 +409,23 @@ export class Netns {
   peerId(other: Netns, alloc = true): number | undefined {
     let id = this.peerIds.get(other);
     if (id === undefined && alloc) {
-      id = 0;
-      const used = new Set(this.peerIds.values());
-      while (used.has(id)) id++;
+      // the lowest free id, as idr_alloc gives; every id below the floor is taken
+      id = this.peerIdFloor;
+      while (this.usedPeerIds.has(id)) id++;
       this.peerIds.set(other, id);
+      this.usedPeerIds.add(id);
+      this.peerIdFloor = id + 1;
     }
     return id;
+  }
+
+  /** `other` is gone: its id becomes free again. */
+  forgetPeer(other: Netns): void {
+    const id = this.peerIds.get(other);
+    if (id === undefined) return;
+    this.peerIds.delete(other);
+    this.usedPeerIds.delete(id);
+    this.peerIdFloor = Math.min(this.peerIdFloor, id);
   }
 
   // ---- addresses -------------------------------------------------------------------------------

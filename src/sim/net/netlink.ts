@@ -52,7 +52,7 @@ export function destroyNetns(ns: Netns): void {
   if (ns.name) host.named.delete(ns.name);
   const i = host.all.indexOf(ns);
   if (i >= 0) host.all.splice(i, 1);
-  for (const other of ns.world.allNamespaces()) other.peerIds.delete(ns);
+  for (const other of ns.world.allNamespaces()) other.forgetPeer(ns);
 }
 
 export function delNamedNetns(host: Host, name: string): Result {
@@ -381,10 +381,19 @@ export function setMaster(l: Link, br: Link): Result {
   if (l.master === br) return ok(undefined);
   if (l.master) setNoMaster(l);
   l.master = br;
-  br.bridge!.ports.add(l);
-  br.bridge!.hadPorts = true;
-  recomputeBridgeMac(br);
-  if (!br.bridge!.mtuSet) br.mtu = Math.min(...[...br.bridge!.ports].map((p) => p.mtu));
+  const info = br.bridge!;
+  info.ports.add(l);
+  info.hadPorts = true;
+  // incremental form of recomputeBridgeMac + updateBridgeLocalFdb (a bridge may have many ports)
+  const oldMac = br.mac;
+  if (!br.macSet && (info.ports.size === 1 || compareMac(l.mac, br.mac) < 0)) br.mac = l.mac;
+  if (br.mac !== oldMac) {
+    const own = info.fdb.get(oldMac);
+    if (own && own.local && own.port === br.ifindex) info.fdb.delete(oldMac);
+  }
+  info.fdb.set(l.mac, { mac: l.mac, port: l.ifindex, local: true, updated: 0 });
+  if (!info.fdb.has(br.mac) && br.mac !== ZERO_MAC) info.fdb.set(br.mac, { mac: br.mac, port: br.ifindex, local: true, updated: 0 });
+  if (!info.mtuSet) br.mtu = info.ports.size === 1 ? l.mtu : Math.min(br.mtu, l.mtu);
   // a port's addresses stop working: its routes stay, but frames are consumed by the bridge
   touch([l, br]);
   return ok(undefined);
