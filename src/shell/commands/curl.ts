@@ -9,6 +9,25 @@ import { formatIpv4, parseIpv4, type Ipv4 } from '../../sim/wire/addr.ts';
 import { TcpConn } from '../../sim/transport/tcp.ts';
 import { strerror } from '../../sim/net/types.ts';
 import { resolveHost } from './net-util.ts';
+import {
+  alertRecord,
+  certDate,
+  changeCipherSpec,
+  clientHello,
+  CLIENT_KEY,
+  CT_APPLICATION_DATA,
+  CT_CHANGE_CIPHER_SPEC,
+  CT_HANDSHAKE,
+  decrypt,
+  encrypted,
+  encryptedFiller,
+  FINISHED_LEN,
+  matchName,
+  RecordReader,
+  SERVER_KEY,
+  type TlsIdentity,
+  type TlsRecord,
+} from '../../sim/apps/tls.ts';
 
 const VERSION = 'curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1 OpenSSL/3.0.15 zlib/1.2.13 brotli/1.0.9 zstd/1.5.4 libidn2/2.3.3 libpsl/0.21.2 (+libidn2/2.3.3) libssh2/1.10.0 nghttp2/1.52.0 librtmp/2.3 OpenLDAP/2.5.13\nRelease-Date: 2023-02-20, security patched: 7.88.1-10+deb12u8\nProtocols: dict file ftp ftps gopher gophers http https imap imaps ldap ldaps mqtt pop3 pop3s rtmp rtsp scp sftp smb smbs smtp smtps telnet tftp\nFeatures: alt-svc AsynchDNS brotli GSS-API HSTS HTTP2 HTTPS-proxy IDN IPv6 Kerberos Largefile libz NTLM NTLM_WB PSL SPNEGO SSL threadsafe TLS-SRP UnixSockets zstd\n';
 
@@ -29,6 +48,8 @@ interface CurlOpts {
   fail: boolean;
   resolve: Map<string, Ipv4>;
   noMeter: boolean;
+  insecure: boolean;
+  cacert: string | null;
 }
 
 interface Url {
@@ -70,7 +91,7 @@ export const curlCommand: Command = {
   path: '/usr/bin/curl',
   summary: 'transfer a URL (curl -v http://10.0.0.2/)',
   async run(ctx) {
-    const o: CurlOpts = { verbose: false, silent: false, showError: false, maxTime: null, connectTimeout: null, head: false, include: false, output: null, writeOut: null, method: null, data: null, headers: [], follow: false, fail: false, resolve: new Map(), noMeter: false };
+    const o: CurlOpts = { verbose: false, silent: false, showError: false, maxTime: null, connectTimeout: null, head: false, include: false, output: null, writeOut: null, method: null, data: null, headers: [], follow: false, fail: false, resolve: new Map(), noMeter: false, insecure: false, cacert: null };
     const urls: string[] = [];
     const args = ctx.argv.slice(1);
     const need = (i: number, name: string): string | null => {
@@ -155,12 +176,21 @@ export const curlCommand: Command = {
           case '--resolve': {
             const v = val();
             if (v === null) return 2;
-            const [h, , addr] = v.split(':');
+            // HOST:PORT:ADDRESS, used only for that host and port
+            const [h, port, addr] = v.split(':');
             const ip = parseIpv4(addr ?? '');
-            if (ip !== null) o.resolve.set(h, ip);
+            if (ip !== null && h && /^\d+$/.test(port ?? '')) o.resolve.set(`${h.toLowerCase()}:${port}`, ip);
             break;
           }
           case '--insecure':
+            o.insecure = true;
+            break;
+          case '--cacert': {
+            const v = val();
+            if (v === null) return 2;
+            o.cacert = v;
+            break;
+          }
           case '--ipv4':
           case '--compressed':
           case '--http1.1':
@@ -219,6 +249,8 @@ export const curlCommand: Command = {
               o.fail = true;
               break;
             case 'k':
+              o.insecure = true;
+              break;
             case '4':
             case 'N':
             case 'g':
@@ -275,6 +307,7 @@ export const curlCommand: Command = {
     }
     let status = 0;
     const { run, flush } = newRun(ctx, o);
+    for (const [key, ip] of o.resolve) run.trace.info(`Added ${key}:${formatIpv4(ip)} to DNS cache`);
     for (const u of urls) status = await fetchUrl(run, u, 0);
     flush();
     return status;
@@ -410,7 +443,48 @@ interface Run {
   readonly ctx: CommandContext;
   readonly o: CurlOpts;
   readonly meter: Meter;
+  readonly trace: Trace;
   out(text: string): void;
+}
+
+/**
+ * curl's -v trace (tool_cb_dbg.c): informational lines start with `*`, headers with `>` or `<`;
+ * data is not shown but noted once, as `} [N bytes data]` going out or `{ [N bytes data]`
+ * coming in, until the next text or header line, and only when stdout is not a terminal.
+ */
+class Trace {
+  private readonly ctx: CommandContext;
+  private readonly on: boolean;
+  private traced = false;
+
+  constructor(ctx: CommandContext, on: boolean) {
+    this.ctx = ctx;
+    this.on = on;
+  }
+
+  info(line: string): void {
+    if (!this.on) return;
+    this.ctx.err(`* ${line}\n`);
+    this.traced = false;
+  }
+
+  headerOut(line: string): void {
+    if (!this.on) return;
+    this.ctx.err(`> ${line}\r\n`);
+    this.traced = false;
+  }
+
+  headerIn(line: string): void {
+    if (!this.on) return;
+    this.ctx.err(`< ${line}\r\n`);
+    this.traced = false;
+  }
+
+  data(direction: '{' | '}', bytes: number): void {
+    if (!this.on || this.traced || this.ctx.stdoutTty) return;
+    this.ctx.err(`${direction} [${bytes} bytes data]\n`);
+    this.traced = true;
+  }
 }
 
 function newRun(ctx: CommandContext, o: CurlOpts): { run: Run; flush(): void } {
@@ -421,6 +495,7 @@ function newRun(ctx: CommandContext, o: CurlOpts): { run: Run; flush(): void } {
     ctx,
     o,
     meter,
+    trace: new Trace(ctx, o.verbose),
     out: (t) => {
       if (ctx.stdoutTty) ctx.out(t);
       else pending += t;
@@ -436,17 +511,24 @@ function newRun(ctx: CommandContext, o: CurlOpts): { run: Run; flush(): void } {
 }
 
 /** The end of a failed transfer: the verbose reason, the meter's last line, then the error. */
-function failTransfer(r: Run, code: number, message: string, opts: { meterDone?: boolean } = {}): number {
+function failTransfer(r: Run, code: number, message: string, opts: { meterDone?: boolean; more?: string } = {}): number {
   const { ctx, o } = r;
-  if (o.verbose) ctx.err(`* ${message}\n`);
+  r.trace.info(message);
   if (opts.meterDone !== false) r.meter.done(ctx.world.now);
-  if (o.verbose) ctx.err('* Closing connection 0\n');
-  if (!o.silent || o.showError) ctx.err(`curl: (${code}) ${message}\n`);
+  r.trace.info('Closing connection 0');
+  if (!o.silent || o.showError) ctx.err(`curl: (${code}) ${message}\n${opts.more ?? ''}`);
   return code;
 }
 
+const SSL_CERT_HELP = `More details here: https://curl.se/docs/sslcerts.html
+
+curl failed to verify the legitimacy of the server and therefore could not
+establish a secure connection to it. To learn more about this situation and
+how to fix it, please visit the web page mentioned above.
+`;
+
 async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number> {
-  const { ctx, o, meter } = r;
+  const { ctx, o, meter, trace } = r;
   const world = ctx.world;
   const start = world.now;
   const elapsedMs = () => Math.floor((world.now - start) / 1000);
@@ -494,12 +576,14 @@ async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number>
   const u = parseUrl(raw);
   if ('error' in u) {
     writeOut('000', { exitcode: String(u.error) });
-    if (o.verbose) ctx.err('* Closing connection -1\n');
+    trace.info('Closing connection -1');
     if (!o.silent || o.showError) ctx.err(`curl: (${u.error}) ${u.message}\n`);
     return u.error;
   }
+  const pinned = o.resolve.get(`${u.host.toLowerCase()}:${u.port}`);
+  if (pinned !== undefined) trace.info(`Hostname ${u.host} was found in DNS cache`);
   meter.begin(start);
-  let addr = parseIpv4(u.host) ?? o.resolve.get(u.host) ?? null;
+  let addr = parseIpv4(u.host) ?? pinned ?? null;
   if (addr === null) {
     const res = await resolveHost(ctx, u.host);
     if (res === null) return 130;
@@ -511,10 +595,10 @@ async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number>
     addr = res.addr;
   }
   const ip = formatIpv4(addr);
-  if (o.verbose) ctx.err(`*   Trying ${ip}:${u.port}...\n`);
+  trace.info(`  Trying ${ip}:${u.port}...`);
   const c = TcpConn.connect(ctx.ns, addr, u.port, { owner: 'curl', pid: ctx.pid() });
   const connectFail = (errno: string) => {
-    if (o.verbose) ctx.err(`* connect to ${ip} port ${u.port} failed: ${strerror(errno)}\n`);
+    trace.info(`connect to ${ip} port ${u.port} failed: ${strerror(errno)}`);
     writeOut('000', { exitcode: '7' });
     return failTransfer(r, 7, `Failed to connect to ${u.host} port ${u.port} after ${elapsedMs()} ms: Couldn't connect to server`);
   };
@@ -534,12 +618,17 @@ async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number>
       }
     },
     onData: (t) => {
-      response += t;
+      if (!tls) response += t;
+      else tlsRecords.push(...reader.push(t));
+      if (tls && reader.garbage) closed = true;
     },
     onEof: () => {
       closed = true;
     },
   };
+  const tls = u.scheme === 'https';
+  const reader = new RecordReader();
+  const tlsRecords: TlsRecord[] = [];
   const connectDeadline = Math.min(total, o.connectTimeout !== null ? start + Math.round(o.connectTimeout * SECOND) : start + 300 * SECOND);
   await waitFor(() => state !== 'pending', connectDeadline);
   if (state === 'pending') {
@@ -551,7 +640,12 @@ async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number>
   }
   if (state !== 'up') return connectFail(state);
   const connectedAt = world.now;
-  if (o.verbose) ctx.err(`* Connected to ${u.host} (${ip}) port ${u.port} (#0)\n`);
+  trace.info(`Connected to ${u.host} (${ip}) port ${u.port} (#0)`);
+  if (tls) {
+    const shaken = await tlsHandshake(r, c, u.host, u.port, tlsRecords, () => (reader.garbage ? 'garbage' : closed ? 'closed' : 'ok'), total, waitFor, elapsedMs);
+    if (shaken !== 0) return shaken;
+    // what arrives from now on is application data (or tickets), read record by record below
+  }
   const method = o.method ?? (o.head ? 'HEAD' : o.data !== null ? 'POST' : 'GET');
   const hostHeader = (u.scheme === 'http' && u.port === 80) || (u.scheme === 'https' && u.port === 443) ? u.host : `${u.host}:${u.port}`;
   const lines = [`${method} ${u.path} HTTP/1.1`, `Host: ${hostHeader}`];
@@ -565,15 +659,32 @@ async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number>
     meter.ulTotal = o.data.length;
   }
   const request = `${lines.join('\r\n')}\r\n\r\n${o.data ?? ''}`;
-  if (o.verbose) {
-    for (const l of lines) ctx.err(`> ${l}\r\n`);
-    ctx.err('> \r\n');
-    if (o.data && !ctx.stdoutTty) ctx.err(`} [${o.data.length} bytes data]\n`);
-  }
-  c.send(request);
+  if (tls) trace.data('}', 5);
+  for (const l of lines) trace.headerOut(l);
+  trace.headerOut('');
+  if (o.data) trace.data('}', o.data.length);
+  c.send(tls ? encrypted(request, CLIENT_KEY) : request);
+  // over TLS the response comes in records: session tickets first, then the HTTP bytes
+  let tickets = 0;
+  const readRecords = () => {
+    while (tls && tlsRecords.length) {
+      const rec = tlsRecords.shift()!;
+      if (rec.type !== CT_APPLICATION_DATA) continue;
+      const plain = decrypt(rec, SERVER_KEY);
+      trace.data('{', 5);
+      if (plain.startsWith('\0')) {
+        trace.info('TLSv1.3 (IN), TLS handshake, Newsession Ticket (4):');
+        trace.data('{', plain.length);
+        if (++tickets === 2) trace.info('old SSL session ID is stale, removing');
+        continue;
+      }
+      response += plain;
+    }
+  };
   if (o.data !== null) meter.ulCur = o.data.length;
   // read the response: headers, then Content-Length bytes or until the server closes
   const parsed = () => {
+    readRecords();
     const end = response.indexOf('\r\n\r\n');
     if (end < 0) return null;
     const head = response.slice(0, end);
@@ -609,11 +720,9 @@ async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number>
   const version = /^HTTP\/([\d.]+)/.exec(statusLine)?.[1] ?? '1.1';
   // --fail gives up as soon as the headers say error: before the blank line and the body
   const failed = o.fail && Number(code) >= 400;
-  if (o.verbose) {
-    if (version === '1.0') ctx.err('* HTTP 1.0, assume close after body\n');
-    for (const l of headLines) ctx.err(`< ${l}\r\n`);
-    if (!failed) ctx.err('< \r\n');
-  }
+  if (version === '1.0') trace.info('HTTP 1.0, assume close after body');
+  for (const l of headLines) trace.headerIn(l);
+  if (!failed) trace.headerIn('');
   const keepAlive = version === '1.1' && !/^connection:\s*close/im.test(res.head);
   if (failed) {
     meter.dlCur = 0;
@@ -625,14 +734,14 @@ async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number>
   if (o.follow && location && /^3\d\d$/.test(code) && redirects < 50) {
     c.close();
     meter.done(world.now);
-    if (o.verbose) ctx.err(keepAlive ? `* Connection #0 to host ${u.host} left intact\n` : '* Closing connection 0\n');
+    trace.info(keepAlive ? `Connection #0 to host ${u.host} left intact` : 'Closing connection 0');
     return fetchUrl(r, location.startsWith('/') ? `${u.scheme}://${hostHeader}${location}` : location, redirects + 1);
   }
   let out = '';
   if (o.head || o.include) out += `${res.head}\r\n\r\n`;
   if (!o.head) out += res.body;
   // the verbose trace notes data it does not show, unless the data itself goes to the terminal
-  if (o.verbose && res.body.length && !ctx.stdoutTty) ctx.err(`{ [${Math.min(res.body.length, 16384)} bytes data]\n`);
+  if (res.body.length) trace.data('{', Math.min(res.body.length, 16384));
   if (o.output !== null) {
     const w = ctx.writeFile(o.output, out);
     if (!w.ok) {
@@ -642,7 +751,97 @@ async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number>
   } else r.out(out);
   c.close();
   meter.done(world.now);
-  if (o.verbose) ctx.err(keepAlive ? `* Connection #0 to host ${u.host} left intact\n` : '* Closing connection 0\n');
+  trace.info(keepAlive ? `Connection #0 to host ${u.host} left intact` : 'Closing connection 0');
   writeOut(code, { remote_ip: ip, remote_port: String(u.port), size_download: String(res.body.length), time_connect: ((connectedAt - start) / SECOND).toFixed(6), num_connects: '1', content_type: /^content-type:\s*(.+)$/im.exec(res.head)?.[1] ?? '' });
+  return 0;
+}
+
+/**
+ * The client side of the TLS 1.3 handshake, traced as curl 7.88.1 with OpenSSL 3 traces it:
+ * ClientHello out, the server's flight in, the certificate checked against the CA bundle and
+ * the host name, then ChangeCipherSpec and Finished out. Returns 0 or curl's exit code.
+ */
+async function tlsHandshake(
+  r: Run,
+  c: TcpConn,
+  host: string,
+  port: number,
+  records: TlsRecord[],
+  peer: () => 'ok' | 'garbage' | 'closed',
+  deadline: number,
+  waitFor: (done: () => boolean, deadline: number) => Promise<boolean>,
+  elapsedMs: () => number,
+): Promise<number> {
+  const { o, trace, ctx } = r;
+  trace.info('ALPN: offers h2,http/1.1');
+  trace.data('}', 5);
+  trace.info('TLSv1.3 (OUT), TLS handshake, Client hello (1):');
+  trace.data('}', 512);
+  // no SNI for an address literal (RFC 6066)
+  c.send(clientHello(parseIpv4(host) !== null ? '' : host));
+  trace.info(` CAfile: ${o.cacert ?? '/etc/ssl/certs/ca-certificates.crt'}`);
+  trace.info(' CApath: /etc/ssl/certs');
+  // the server's flight: ServerHello, ChangeCipherSpec, then four encrypted handshake messages
+  const flight = () => records.filter((x) => x.type === CT_HANDSHAKE || x.type === CT_CHANGE_CIPHER_SPEC || x.type === CT_APPLICATION_DATA).length >= 6;
+  await waitFor(() => flight() || peer() !== 'ok', deadline);
+  if (!flight()) {
+    c.close();
+    if (ctx.interrupt.interrupted && ctx.world.now < deadline) return 130;
+    if (peer() === 'garbage') {
+      // OpenSSL reports the 5-byte record header it read before rejecting it
+      trace.data('{', 5);
+      return failTransfer(r, 35, 'error:0A00010B:SSL routines::wrong version number');
+    }
+    if (peer() === 'closed') return failTransfer(r, 35, `OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to ${host}:${port} `);
+    return failTransfer(r, 28, `Connection timed out after ${elapsedMs()} milliseconds`);
+  }
+  const got = records.splice(0, 6);
+  const certRecord = got[3];
+  const id = JSON.parse(decrypt(certRecord, SERVER_KEY).replace(/\0+$/, '')) as TlsIdentity;
+  trace.data('{', 5);
+  trace.info('TLSv1.3 (IN), TLS handshake, Server hello (2):');
+  trace.data('{', got[0].body.length);
+  trace.data('{', 5);
+  trace.info('TLSv1.3 (IN), TLS handshake, Encrypted Extensions (8):');
+  trace.data('{', got[2].body.length - 17);
+  trace.info('TLSv1.3 (IN), TLS handshake, Certificate (11):');
+  trace.data('{', id.certLen);
+  const selfSigned = id.subject === id.issuer;
+  const verifyError = id.trusted ? null : selfSigned ? { text: 'self-signed certificate', code: 18 } : { text: 'unable to get local issuer certificate', code: 20 };
+  if (verifyError && !o.insecure) {
+    trace.info('TLSv1.3 (OUT), TLS alert, unknown CA (560):');
+    trace.data('}', 2);
+    c.send(alertRecord());
+    c.close();
+    return failTransfer(r, 60, `SSL certificate problem: ${verifyError.text}`, { more: SSL_CERT_HELP });
+  }
+  trace.info('TLSv1.3 (IN), TLS handshake, CERT verify (15):');
+  trace.data('{', got[4].body.length - 17);
+  trace.info('TLSv1.3 (IN), TLS handshake, Finished (20):');
+  trace.data('{', got[5].body.length - 17);
+  trace.info('TLSv1.3 (OUT), TLS change cipher, Change cipher spec (1):');
+  trace.data('}', 1);
+  trace.info('TLSv1.3 (OUT), TLS handshake, Finished (20):');
+  trace.data('}', FINISHED_LEN);
+  c.send(changeCipherSpec() + encryptedFiller(FINISHED_LEN, CLIENT_KEY));
+  trace.info('SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384');
+  trace.info('ALPN: server accepted http/1.1');
+  trace.info('Server certificate:');
+  trace.info(` subject: ${id.subject}`);
+  trace.info(` start date: ${certDate(id.notBefore)}`);
+  trace.info(` expire date: ${certDate(id.notAfter)}`);
+  // -k turns host name checking off altogether: no subjectAltName line at all
+  const matched = matchName(id, host);
+  if (o.insecure) {
+    // nothing checked
+  } else if (matched) trace.info(` subjectAltName: host "${host}" matched cert's "${matched}"`);
+  else {
+    trace.info(` subjectAltName does not match ${host}`);
+    c.close();
+    return failTransfer(r, 60, `SSL: no alternative certificate subject name matches target host name '${host}'`, { more: SSL_CERT_HELP });
+  }
+  trace.info(` issuer: ${id.issuer}`);
+  trace.info(verifyError ? ` SSL certificate verify result: ${verifyError.text} (${verifyError.code}), continuing anyway.` : ' SSL certificate verify ok.');
+  trace.info('using HTTP/1.1');
   return 0;
 }

@@ -7,6 +7,7 @@ import { formatIpv4 } from '../wire/addr.ts';
 import type { Netns } from '../net/model.ts';
 import { tcpListen, type TcpConn, type TcpListener } from '../transport/tcp.ts';
 import { httpDate, logDate } from '../engine/clock.ts';
+import { tlsServer, type TlsIdentity } from './tls.ts';
 
 export interface HttpResponse {
   status: number;
@@ -35,6 +36,8 @@ export interface HttpServerOptions {
   readonly files?: () => { names: string[]; read(name: string): string | null };
   /** access log lines (Python writes them to stderr) */
   readonly log?: (line: string) => void;
+  /** serve HTTPS: the certificate to present for a requested server name */
+  readonly tls?: (serverName: string) => TlsIdentity;
 }
 
 /** RFC 7231 date for virtual time `now` (µs). */
@@ -124,6 +127,21 @@ function serialize(version: string, r: HttpResponse, head: boolean): string {
   return head ? s : s + r.body;
 }
 
+/** Python's repr() of a str: quotes, backslash escapes for control characters. */
+function pyRepr(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    if (ch === '\\' || ch === "'") out += `\\${ch}`;
+    else if (c === 9) out += '\\t';
+    else if (c === 10) out += '\\n';
+    else if (c === 13) out += '\\r';
+    else if (c < 0x20 || (c >= 0x7f && c < 0xa0)) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return `'${out}'`;
+}
+
 /** The explanations Python's http.server puts on its error pages (http.HTTPStatus descriptions). */
 const PYTHON_EXPLAIN: Record<number, string> = {
   400: 'Bad request syntax or unsupported method',
@@ -178,26 +196,49 @@ export function startHttpServer(ns: Netns, port: number, o: HttpServerOptions): 
   const backlog = o.flavor === 'python' ? 5 : 511;
   return tcpListen(ns, o.addr ?? 0, port, backlog, o.owner ?? (o.flavor === 'python' ? 'python3' : 'nginx'), o.pid ?? 1, (c: TcpConn) => {
     let buf = '';
-    c.handlers = {
-      onData: (text) => {
-        buf += text;
-        const req = parseRequest(buf, formatIpv4(c.raddr));
-        if (!req) return;
+    let reply: (text: string) => void = (t) => c.send(t);
+    const onText = (text: string) => {
+      buf += text;
+      if (o.flavor === 'python' && buf.length && buf.charCodeAt(0) < 0x20) {
+        // not HTTP at all (a TLS ClientHello, say): Python rejects the request line
+        const line = buf.split('\n')[0];
+        const message = `Bad request syntax (${pyRepr(line.slice(0, 60))})`;
+        const body = pythonError(400, message);
+        o.log?.(`${formatIpv4(c.raddr)} - - [${logDateAt(ns.world.now)}] code 400, message ${message}\n`);
         buf = '';
-        const head = req.method === 'HEAD';
-        if (o.flavor === 'python') {
-          const res = pythonRespond(ns, req, o);
-          if (res.status < 400) o.log?.(`${req.client} - - [${logDateAt(ns.world.now)}] "${req.line}" ${res.status} -\n`);
-          else o.log?.(`${req.client} - - [${logDateAt(ns.world.now)}] "${req.line}" ${res.status} -\n`);
-          c.send(serialize('HTTP/1.0', res, head));
-          c.close();
-        } else {
-          const res = nginxRespond(ns, req, o);
-          c.send(serialize('HTTP/1.1', res, head));
-          if ((req.headers.get('connection') ?? '').toLowerCase() === 'close' || req.version === 'HTTP/1.0') c.close();
-        }
-      },
-      onEof: () => c.close(),
+        reply(serialize('HTTP/1.0', { status: 400, reason: message, headers: [['Server', 'SimpleHTTP/0.6 Python/3.11.2'], ['Date', httpDateAt(ns.world.now)], ['Connection', 'close'], ['Content-Type', 'text/html;charset=utf-8'], ['Content-Length', String(body.length)]], body }, false));
+        c.close();
+        return;
+      }
+      const req = parseRequest(buf, formatIpv4(c.raddr));
+      if (!req) return;
+      buf = '';
+      const head = req.method === 'HEAD';
+      if (o.flavor === 'python') {
+        const res = pythonRespond(ns, req, o);
+        o.log?.(`${req.client} - - [${logDateAt(ns.world.now)}] "${req.line}" ${res.status} -\n`);
+        reply(serialize('HTTP/1.0', res, head));
+        c.close();
+      } else {
+        const res = nginxRespond(ns, req, o);
+        reply(serialize('HTTP/1.1', res, head));
+        if ((req.headers.get('connection') ?? '').toLowerCase() === 'close' || req.version === 'HTTP/1.0') c.close();
+      }
     };
+    c.handlers = { onData: onText, onEof: () => c.close() };
+    if (o.tls) {
+      const session = tlsServer(c, o.tls, {
+        onPlain: onText,
+        onPlainRequestOnTlsPort: (text) => {
+          buf += text;
+          if (!parseRequest(buf, formatIpv4(c.raddr))) return;
+          const why = 'The plain HTTP request was sent to HTTPS port';
+          const body = `<html>\r\n<head><title>400 ${why}</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>${why}</center>\r\n<hr><center>nginx/1.27.3</center>\r\n</body>\r\n</html>\r\n`;
+          c.send(serialize('HTTP/1.1', { status: 400, reason: 'Bad Request', headers: [['Server', 'nginx/1.27.3'], ['Date', httpDateAt(ns.world.now)], ['Content-Type', 'text/html'], ['Content-Length', String(body.length)], ['Connection', 'close']], body }, false));
+          c.close();
+        },
+      });
+      reply = (t) => session.send(t);
+    }
   });
 }

@@ -879,6 +879,13 @@ function processIp(skb: Skb): void {
     drop(ns, skb.pkt, 'IP_INNOROUTES', `martian packet ${formatIpv4(raw.src)} > ${formatIpv4(raw.dst)} on ${inDev.name}: dropped`, inDev);
     return;
   }
+  if (ns.nf.ctNeeded() && (raw.mf || raw.fragOffset > 0)) {
+    // nf_defrag_ipv4: conntrack needs whole packets, so fragments are reassembled before
+    // PREROUTING (and cut again on the way out if they still do not fit)
+    const whole = defrag(ns, skb.pkt);
+    if (!whole) return;
+    skb.pkt = whole;
+  }
   if (!skb.bridgedPre && !preRouting(skb)) return;
   const pkt = skb.pkt;
   const ip = pkt.ip!;

@@ -270,7 +270,8 @@ export class TcpConn {
 
   send(text: string): void {
     if (this.state !== 'ESTAB' && this.state !== 'CLOSE-WAIT') return;
-    const mss = Math.min(this.mss, this.peerMss);
+    // the timestamp option takes 12 bytes of every segment (tcp_current_mss)
+    const mss = Math.min(this.mss, this.peerMss) - 12;
     for (let i = 0; i < text.length; i += mss) {
       const chunk = text.slice(i, i + mss);
       this.sendReliable(TCP_PSH | TCP_ACK, chunk);

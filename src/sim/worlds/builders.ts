@@ -11,6 +11,7 @@ import { parseCidr, parseIpv4, type Ipv4 } from '../wire/addr.ts';
 import { appendRuleText } from '../netfilter/edit.ts';
 import { StaticZone, startDnsServer } from '../apps/dns.ts';
 import { startHttpServer, siteFor } from '../apps/http.ts';
+import { publicIdentity } from '../apps/tls.ts';
 import { tcpListen } from '../transport/tcp.ts';
 
 export const ETC_HOSTS_BASE = '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n';
@@ -117,5 +118,7 @@ export function addGatewayAndInternet(world: World, lanSegment: string, lanCidr:
   startDnsServer(ins, publicZone(), { addr: parseIpv4('8.8.8.8')!, owner: 'named' });
   startDnsServer(ins, publicZone(), { addr: parseIpv4('1.1.1.1')!, owner: 'named' });
   startHttpServer(ins, 80, { flavor: 'nginx', site: siteFor });
+  // HTTPS with certificates from a public authority, chosen by the name the client asks for
+  startHttpServer(ins, 443, { flavor: 'nginx', site: siteFor, tls: (name) => publicIdentity(name || 'example.com') });
   return { gateway: gw, internet: inet };
 }
