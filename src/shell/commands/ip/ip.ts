@@ -152,6 +152,22 @@ function needArg(ctx: CommandContext, w: Words, what: string): string {
   return v;
 }
 
+/** The links `ip link show` / `ip addr show` list: all, or one `dev`, narrowed to a `master`. */
+function selectLinks(ctx: CommandContext, ns: Netns, dev: string | null, master: string | null): Link[] {
+  let links = ns.allLinks();
+  if (dev !== null) {
+    const l = ns.linkByName(dev);
+    if (!l) die(ctx, `Device "${dev}" does not exist.`, 1);
+    links = [l];
+  }
+  if (master !== null) {
+    const m = ns.linkByName(master);
+    if (!m) die(ctx, `Device "${master}" does not exist.`, 1);
+    links = links.filter((l) => l.master === m);
+  }
+  return links;
+}
+
 function findDev(ctx: CommandContext, ns: Netns, name: string): Link {
   const l = ns.linkByName(name);
   if (!l) die(ctx, `Cannot find device "${name}"`, 1);
@@ -309,17 +325,7 @@ function linkShow(ctx: CommandContext, place: Place, w: Words, o: Opts): number 
     else if (dev === null) dev = a;
     else die(ctx, `Error: either "dev" is duplicate, or "${a}" is a garbage.`, 255);
   }
-  let links = ns.allLinks();
-  if (dev !== null) {
-    const l = ns.linkByName(dev);
-    if (!l) die(ctx, `Device "${dev}" does not exist.`, 1);
-    links = [l];
-  }
-  if (master !== null) {
-    const m = ns.linkByName(master);
-    if (!m) die(ctx, `Device "${master}" does not exist.`, 1);
-    links = links.filter((l) => l.master === m);
-  }
+  let links = selectLinks(ctx, ns, dev, master);
   if (type !== null) {
     const slave = type.endsWith('_slave');
     const kind = slave ? type.slice(0, -6) : type;
@@ -609,17 +615,7 @@ function addrShow(ctx: CommandContext, place: Place, w: Words, o: Opts): number 
     else if (a === 'scope' || a === 'label' || a === 'to' || a === 'type') needArg(ctx, w, a);
     else if (dev === null) dev = a;
   }
-  let links = ns.allLinks();
-  if (dev !== null) {
-    const l = ns.linkByName(dev);
-    if (!l) die(ctx, `Device "${dev}" does not exist.`, 1);
-    links = [l];
-  }
-  if (master !== null) {
-    const m = ns.linkByName(master);
-    if (!m) die(ctx, `Device "${master}" does not exist.`, 1);
-    links = links.filter((l) => l.master === m);
-  }
+  let links = selectLinks(ctx, ns, dev, master);
   if (upOnly) links = links.filter((l) => l.adminUp);
   for (const l of links) {
     const s = formatAddr(l, o, ctx.world.now);
