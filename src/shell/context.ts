@@ -11,6 +11,17 @@ import type { InterruptFlag } from './lang/runtime.ts';
 export interface Place {
   readonly host: Host;
   readonly ns: Netns;
+  /** set inside a container: its own hostname and the tools its image ships */
+  readonly container?: ContainerPlace;
+}
+
+/** What a command needs to know about the container it runs in. */
+export interface ContainerPlace {
+  readonly id: string;
+  readonly name: string;
+  readonly hostname: string;
+  /** the toolbox (see toolbox.ts) that says which commands exist in the image, and their flavour */
+  readonly toolbox: string;
 }
 
 /** A process that outlives its command (a listener started with `&`). */
@@ -47,6 +58,10 @@ export interface CommandContext {
   readonly world: World;
   readonly host: Host;
   readonly ns: Netns;
+  /** the container the command runs in, if any */
+  readonly container?: ContainerPlace;
+  /** the hostname of the UTS namespace the command runs in */
+  readonly hostname: string;
   readonly cwd: string;
   readonly env: ReadonlyMap<string, string>;
   readonly stdin: string;

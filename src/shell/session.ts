@@ -13,7 +13,7 @@ import type { World } from '../sim/net/world.ts';
 import { setSysctl } from '../sim/net/sysctl.ts';
 import type { Command, CommandContext, Daemon, Place } from './context.ts';
 import { listDir, readFile, resolvePath, statPath, writeFile } from './files.ts';
-import { COMMANDS } from './registry.ts';
+import { commandsAt, notFoundMessage } from './toolbox.ts';
 import { strerror } from '../sim/net/types.ts';
 import { SECOND } from '../sim/engine/scheduler.ts';
 
@@ -96,7 +96,7 @@ export class Session {
     const cwd = this.interp.cwd;
     const home = this.interp.getVariable('HOME') ?? '/root';
     const shown = cwd === home ? '~' : cwd.startsWith(`${home}/`) ? `~${cwd.slice(home.length)}` : cwd;
-    return `root@${this.place.host.hostname}:${shown}# `;
+    return `root@${this.place.container?.hostname ?? this.place.host.hostname}:${shown}# `;
   }
 
   private pushFrame(place: Place, label: string): void {
@@ -109,11 +109,11 @@ export class Session {
       PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
       TERM: 'xterm-256color',
       LANG: 'C.UTF-8',
-      HOSTNAME: place.host.hostname,
+      HOSTNAME: place.container?.hostname ?? place.host.hostname,
       PWD: '/root',
     };
     const paths: Record<string, string> = {};
-    for (const c of COMMANDS.values()) paths[c.name] = c.path;
+    for (const c of commandsAt(place).values()) paths[c.name] = c.path;
     const interp = new Interpreter(runtime, env, { commandPaths: paths, cwd: '/root', pid: this.world.nextPid(), shellVariables: { PS1: '\\u@\\h:\\w\\$ ' } });
     this.frames.push({ place, interp, label });
   }
@@ -178,9 +178,9 @@ export class Session {
   complete(line: string, cursor: number): CompletionResult {
     const place = this.place;
     return completeLine(line, cursor, {
-      commandNames: () => [...COMMANDS.keys()],
+      commandNames: () => [...commandsAt(place).keys()],
       argCandidates: (argv: string[], partial: string) => {
-        const cmd = COMMANDS.get(argv[0]);
+        const cmd = commandsAt(place).get(argv[0]);
         if (cmd?.complete) return cmd.complete(argv.slice(1), partial, place);
         return this.fileCandidates(partial);
       },
@@ -203,8 +203,8 @@ export class Session {
     const session = this;
     const rt: ShellRuntime = {
       runCommand: (req) => session.runCommand(req, place, rt),
-      hasCommand: (name) => COMMANDS.has(name),
-      commandNames: () => [...COMMANDS.keys()],
+      hasCommand: (name) => commandsAt(place).has(name),
+      commandNames: () => [...commandsAt(place).keys()],
       readFile: (path, cwd): FsResult<string> => {
         const r = readFile(place, resolvePath(path, cwd));
         return r.ok ? { ok: true, value: r.value } : { ok: false, message: strerror(r.errno) };
@@ -264,7 +264,7 @@ export class Session {
     let name = req.argv[0];
     if (name.includes('/')) {
       const base = name.slice(name.lastIndexOf('/') + 1);
-      const cmd = COMMANDS.get(base);
+      const cmd = commandsAt(place).get(base);
       if (cmd && (cmd.path === name || `/bin/${base}` === name || `/usr/bin/${base}` === name || `/sbin/${base}` === name || `/usr/sbin/${base}` === name)) name = base;
       else {
         const kind = statPath(place, resolvePath(name, this.interp.cwd));
@@ -272,9 +272,9 @@ export class Session {
         return kind ? 126 : 127;
       }
     }
-    const cmd = COMMANDS.get(name);
+    const cmd = commandsAt(place).get(name);
     if (!cmd) {
-      req.io.err(`${name}: command not found\n`);
+      req.io.err(notFoundMessage(place, name));
       return 127;
     }
     return this.invoke(cmd, req.argv, place, req.io, req.env, req.background, req.interrupt);
@@ -305,6 +305,8 @@ export class Session {
       world,
       host: place.host,
       ns: place.ns,
+      container: place.container,
+      hostname: place.container?.hostname ?? place.host.hostname,
       cwd,
       env,
       stdin: io.stdin,
@@ -318,9 +320,9 @@ export class Session {
         const target = at ?? place;
         let name = args[0];
         if (name.includes('/')) name = name.slice(name.lastIndexOf('/') + 1);
-        const cmd = COMMANDS.get(name);
+        const cmd = commandsAt(target).get(name);
         if (!cmd) {
-          io.err(`${args[0]}: command not found\n`);
+          io.err(notFoundMessage(target, args[0]));
           return 127;
         }
         return session.invoke(cmd, args, target, io, env, background, interrupt);

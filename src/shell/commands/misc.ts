@@ -31,10 +31,15 @@ export const hostnameCommand: Command = {
       return 0;
     }
     if (args.length && !args[0].startsWith('-')) {
+      if (ctx.container) {
+        // a container's UTS namespace cannot be renamed without CAP_SYS_ADMIN
+        ctx.err('hostname: you must be root to change the host name\n');
+        return 1;
+      }
       ctx.host.hostname = args[0];
       return 0;
     }
-    ctx.out(`${ctx.host.hostname}\n`);
+    ctx.out(`${ctx.hostname}\n`);
     return 0;
   },
 };
@@ -52,7 +57,7 @@ export const unameCommand: Command = {
     const parts: string[] = [];
     const all = a.includes('a');
     if (!a || all || a.includes('s')) parts.push('Linux');
-    if (all || a.includes('n')) parts.push(ctx.host.hostname);
+    if (all || a.includes('n')) parts.push(ctx.hostname);
     if (all || a.includes('r')) parts.push(KERNEL_RELEASE);
     if (all || a.includes('v')) parts.push('#1 SMP PREEMPT_DYNAMIC');
     if (all || a.includes('m')) parts.push('x86_64');
