@@ -15,7 +15,7 @@ export function fixture(path: string): string {
   return readFileSync(join(FIXTURES, path), 'utf8');
 }
 
-export function world(name: 'bare' | 'linux', seed = 1): World {
+export function world(name: 'bare' | 'linux' | 'docker', seed = 1): World {
   return createWorld(name, seed)!;
 }
 

@@ -32,6 +32,16 @@ export interface Daemon {
   readonly alive: boolean;
 }
 
+/** A process started with `detach`. */
+export interface DetachedProcess {
+  /** resolves with the exit status when the command returns and its daemons are gone */
+  readonly exited: Promise<number>;
+  /** true while the command runs or any process it left behind lives */
+  readonly alive: boolean;
+  /** SIGKILL: stop it and everything it started */
+  kill(): void;
+}
+
 /** A background job as `jobs` shows it. */
 export interface JobView {
   readonly id: number;
@@ -87,6 +97,11 @@ export interface CommandContext {
   wait(done: () => boolean, deadline: number): Promise<boolean>;
   /** Keep a process running after this command returns; returns its pid. */
   spawn(d: Daemon): number;
+  /**
+   * Start a command as a process of its own, detached from this command line (a container's
+   * main process): it runs as if started with `&`, writes to `io`, and is not a shell job.
+   */
+  detach(argv: readonly string[], place: Place, io: { out(text: string): void; err(text: string): void }): DetachedProcess;
   /** A new process id. */
   pid(): number;
   readFile(path: string): { ok: true; data: string } | { ok: false; errno: string };

@@ -11,9 +11,9 @@ import { ShellExit, type CommandIO, type CommandRequest, type InterruptFlag, typ
 import { complete as completeLine, type CompletionResult } from './lang/complete.ts';
 import type { World } from '../sim/net/world.ts';
 import { setSysctl } from '../sim/net/sysctl.ts';
-import type { Command, CommandContext, Daemon, Place } from './context.ts';
+import type { Command, CommandContext, DetachedProcess, Daemon, Place } from './context.ts';
 import { listDir, readFile, resolvePath, statPath, writeFile } from './files.ts';
-import { commandsAt, notFoundMessage } from './toolbox.ts';
+import { commandsAt, notFoundMessage, toolbox } from './toolbox.ts';
 import { strerror } from '../sim/net/types.ts';
 import { SECOND } from '../sim/engine/scheduler.ts';
 
@@ -96,6 +96,8 @@ export class Session {
     const cwd = this.interp.cwd;
     const home = this.interp.getVariable('HOME') ?? '/root';
     const shown = cwd === home ? '~' : cwd.startsWith(`${home}/`) ? `~${cwd.slice(home.length)}` : cwd;
+    // BusyBox's ash (Alpine) prompts with just the directory
+    if (this.place.container && toolbox(this.place.container.toolbox)?.shell === 'ash') return `${shown} # `;
     return `root@${this.place.container?.hostname ?? this.place.host.hostname}:${shown}# `;
   }
 
@@ -114,7 +116,7 @@ export class Session {
     };
     const paths: Record<string, string> = {};
     for (const c of commandsAt(place).values()) paths[c.name] = c.path;
-    const interp = new Interpreter(runtime, env, { commandPaths: paths, cwd: '/root', pid: this.world.nextPid(), shellVariables: { PS1: '\\u@\\h:\\w\\$ ' } });
+    const interp = new Interpreter(runtime, env, { commandPaths: paths, cwd: place.container ? '/' : '/root', pid: this.world.nextPid(), shellVariables: { PS1: '\\u@\\h:\\w\\$ ' } });
     this.frames.push({ place, interp, label });
   }
 
@@ -347,6 +349,7 @@ export class Session {
         else session.orphans.push(d);
         return job ? job.pid : world.nextPid();
       },
+      detach: (args, at, sink) => session.detach(args, at, sink, env),
       pid: () => world.nextPid(),
       readFile: (path) => {
         const r = readFile(place, resolvePath(path, cwd));
@@ -363,6 +366,48 @@ export class Session {
       statPath: (path) => statPath(place, resolvePath(path, cwd)),
     };
     return ctx;
+  }
+
+  /**
+   * Run a command as a detached process: a hidden job (not listed by `jobs`) whose command runs
+   * as if started with `&`, and whose daemons die with it.
+   */
+  detach(argv: readonly string[], place: Place, sink: { out(text: string): void; err(text: string): void }, env: ReadonlyMap<string, string>): DetachedProcess {
+    const job: Job = { id: 0, pid: this.world.nextPid(), command: argv.join(' '), daemons: [], listDone: false, status: 0, killed: false, reported: true };
+    const flag = { interrupted: false };
+    const io: CommandIO = { stdin: '', out: (t) => sink.out(t), err: (t) => sink.err(t) };
+    const name = argv[0].includes('/') ? argv[0].slice(argv[0].lastIndexOf('/') + 1) : argv[0];
+    const cmd = commandsAt(place).get(name);
+    let finish: (code: number) => void = () => {};
+    const exited = new Promise<number>((resolve) => (finish = resolve));
+    const settle = (code: number) => {
+      job.listDone = true;
+      job.status = code;
+      // a command that left processes behind (a listener) lives until they are killed
+      if (job.daemons.every((d) => !d.alive)) finish(job.killed ? 137 : code);
+    };
+    if (!cmd) {
+      io.err(notFoundMessage(place, argv[0]));
+      settle(127);
+    } else {
+      const saved = this.currentJob;
+      this.currentJob = job;
+      const run = this.invoke(cmd, argv, place, io, env, true, flag);
+      this.currentJob = saved;
+      void run.then(settle, () => settle(1));
+    }
+    return {
+      exited,
+      get alive() {
+        return !job.listDone || job.daemons.some((d) => d.alive);
+      },
+      kill: () => {
+        job.killed = true;
+        flag.interrupted = true;
+        for (const d of job.daemons) if (d.alive) d.kill();
+        if (job.listDone) finish(137);
+      },
+    };
   }
 
   /** What `jobs`, `kill`, `history` see. */

@@ -75,3 +75,5 @@ import { iptablesCommand, iptablesSaveCommand, iptablesRestoreCommand, conntrack
 register(iptablesCommand, iptablesSaveCommand, iptablesRestoreCommand, conntrackCommand);
 import { tcpdumpCommand } from './tcpdump.ts';
 register(tcpdumpCommand);
+import { dockerCommand } from './docker/docker.ts';
+register(dockerCommand);

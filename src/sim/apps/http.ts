@@ -38,6 +38,10 @@ export interface HttpServerOptions {
   readonly log?: (line: string) => void;
   /** serve HTTPS: the certificate to present for a requested server name */
   readonly tls?: (serverName: string) => TlsIdentity;
+  /** answer every request yourself (an application such as traefik/whoami); nginx flavour framing */
+  readonly respond?: (req: HttpRequest, conn: TcpConn) => HttpResponse;
+  /** the Server header of an nginx-flavoured server (Apache's httpd says its own) */
+  readonly serverName?: string;
 }
 
 /** RFC 7231 date for virtual time `now` (µs). */
@@ -176,7 +180,7 @@ function pythonRespond(ns: Netns, req: HttpRequest, o: HttpServerOptions): HttpR
 
 function nginxRespond(ns: Netns, req: HttpRequest, o: HttpServerOptions): HttpResponse {
   const date = httpDateAt(ns.world.now);
-  const base: [string, string][] = [['Server', 'nginx/1.27.3'], ['Date', date]];
+  const base: [string, string][] = [['Server', o.serverName ?? 'nginx/1.27.3'], ['Date', date]];
   const host = req.headers.get('host') ?? '';
   const page = o.site ? o.site(host, req.path) : req.path === '/' || req.path === '/index.html' ? { status: 200, body: NGINX_WELCOME, type: 'text/html' } : null;
   if (!page) {
@@ -220,7 +224,7 @@ export function startHttpServer(ns: Netns, port: number, o: HttpServerOptions): 
         reply(serialize('HTTP/1.0', res, head));
         c.close();
       } else {
-        const res = nginxRespond(ns, req, o);
+        const res = o.respond ? o.respond(req, c) : nginxRespond(ns, req, o);
         reply(serialize('HTTP/1.1', res, head));
         if ((req.headers.get('connection') ?? '').toLowerCase() === 'close' || req.version === 'HTTP/1.0') c.close();
       }

@@ -493,6 +493,11 @@ export class Netns {
     return this.flag('net.ipv4.ip_forward');
   }
 
+  /** net.ipv6.conf.all.disable_ipv6: no IPv6 addresses at all (Docker sets it in containers). */
+  get ipv6Disabled(): boolean {
+    return this.flag('net.ipv6.conf.all.disable_ipv6');
+  }
+
   get brNfCallIptables(): boolean {
     return this.flag('net.bridge.bridge-nf-call-iptables');
   }
@@ -560,7 +565,7 @@ export class Netns {
 
   /** EUI-64 link-local address for a link that just gained carrier. */
   static makeLinkLocal(l: Link, now: Micros): void {
-    if (l.ll6 || l.kind === 'loopback' || l.noarp) return;
+    if (l.ll6 || l.kind === 'loopback' || l.noarp || l.ns.ipv6Disabled) return;
     l.ll6 = linkLocalFromMac(l.mac);
     l.ll6Since = now;
   }

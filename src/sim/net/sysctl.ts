@@ -2,8 +2,7 @@
  * Writing a sysctl, with the kernel's validation and the keys that are aliases of each other
  * (net.ipv4.ip_forward and net.ipv4.conf.all.forwarding are one switch).
  */
-import type { Netns } from './model.ts';
-import { PER_DEV_SYSCTLS } from './model.ts';
+import { Netns, PER_DEV_SYSCTLS } from './model.ts';
 
 /** Keys whose value is a pair of numbers separated by a tab. */
 const PAIR_KEYS = new Set(['net.ipv4.ip_local_port_range', 'net.ipv4.ping_group_range']);
@@ -51,6 +50,14 @@ export function setSysctl(ns: Netns, rawKey: string, value: string): string | nu
     return null;
   }
   ns.sysctl.set(key, n);
+  if (key === 'net.ipv6.conf.all.disable_ipv6') {
+    // turning IPv6 off removes every IPv6 address; turning it on gives links with carrier
+    // their link-local address back
+    for (const l of ns.allLinks()) {
+      if (n !== '0') l.ll6 = null;
+      else if (l.carrier) Netns.makeLinkLocal(l, ns.world.now);
+    }
+  }
   return null;
 }
 

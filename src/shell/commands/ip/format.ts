@@ -181,6 +181,7 @@ const LIFETIME = '       valid_lft forever preferred_lft forever';
 /** IPv6 addresses `ip addr` shows (the model routes IPv4 only; these are for display). */
 export function inet6Addrs(l: Link, now: number): { text: string; brief: string }[] {
   const out: { text: string; brief: string }[] = [];
+  if (l.ns.ipv6Disabled) return out;
   if (l.kind === 'loopback' && l.adminUp && l.addrs.length) {
     out.push({ text: '    inet6 ::1/128 scope host ', brief: '::1/128' });
   } else if (l.ll6 && l.adminUp) {

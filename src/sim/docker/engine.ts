@@ -1,0 +1,746 @@
+/**
+ * A Docker Engine (moby 29, iptables backend, userland proxy on, IPv6 off) running on a simulated
+ * host. It does to the kernel what dockerd does: a bridge per bridge network, a namespace and a
+ * veth pair per container, addresses from its IPAM, the iptables rules of its firewall layout,
+ * /etc/hosts and /etc/resolv.conf, an embedded DNS server at 127.0.0.11 on user-defined networks,
+ * and docker-proxy listeners for published ports. Everything it changes can be seen and changed
+ * with the ordinary tools (`ip`, `iptables`, `tcpdump`).
+ *
+ * Errors are the daemon's own messages (the CLI prefixes "Error response from daemon: ").
+ */
+import { SECOND, type Micros } from '../engine/scheduler.ts';
+import type { Rng } from '../engine/rng.ts';
+import { FileSystem } from '../net/fs.ts';
+import type { Host, Link, Netns } from '../net/model.ts';
+import { addAddr, addAnonNetns, addLink, addRoute, deleteLinkNow, destroyNetns, moveLink, rename, setMaster, setUp } from '../net/netlink.ts';
+import { setSysctl } from '../net/sysctl.ts';
+import { RT_TABLE_MAIN } from '../net/types.ts';
+import { broadcastOf, formatIpv4, inPrefix, networkOf, parseIpv4, type Ipv4 } from '../wire/addr.ts';
+import { allocateSubnet, AddressPool, overlaps, subnetText, type Subnet } from './ipam.ts';
+import { addNetworkRules, addPortRules, installBaseRules, removeNetworkRules, removePortRules, type PortMapping } from './firewall.ts';
+import { findImage, knownRepository, type ResolvedImage } from './images.ts';
+import { hostsFile, resolvConf, type HostsEntry } from './files.ts';
+import { startEmbeddedDns, type EmbeddedDns } from './dns.ts';
+import { startImageServices, startProxy, type Running } from './services.ts';
+
+export type Driver = 'bridge' | 'host' | 'null' | 'macvlan' | 'ipvlan' | 'overlay';
+
+export class DockerError extends Error {}
+
+export interface DockerNetwork {
+  readonly id: string;
+  readonly name: string;
+  readonly driver: Driver;
+  readonly created: Micros;
+  readonly internal: boolean;
+  readonly attachable: boolean;
+  readonly scope: 'local' | 'swarm';
+  readonly options: Readonly<Record<string, string>>;
+  readonly labels: Readonly<Record<string, string>>;
+  /** null for host and none */
+  readonly pool: AddressPool | null;
+  readonly gateway: Ipv4 | null;
+  /** the Linux bridge (docker0, br-<id>) for bridge networks */
+  readonly bridgeName: string | null;
+  /** the parent interface of a macvlan/ipvlan network */
+  readonly parent: string | null;
+  readonly ipvlanMode: string | null;
+  /** the default `bridge` network: no embedded DNS, legacy links */
+  readonly isDefaultBridge: boolean;
+  /** the predefined host/none/bridge networks cannot be removed */
+  readonly predefined: boolean;
+  /** which endpoints are attached, by container id */
+  readonly endpoints: Map<string, Endpoint>;
+}
+
+export interface Endpoint {
+  readonly id: string;
+  readonly network: DockerNetwork;
+  readonly container: Container;
+  ip: Ipv4 | null;
+  readonly prefixLen: number;
+  mac: string;
+  readonly aliases: readonly string[];
+  /** `--ip`: kept across restarts */
+  readonly staticIp: Ipv4 | null;
+  /** the names the embedded DNS answers for this endpoint */
+  dnsNames: string[];
+  hostVeth: Link | null;
+  ctrLink: Link | null;
+  ifName: string;
+}
+
+export type ContainerState = 'created' | 'running' | 'exited';
+
+export interface PortSpec {
+  readonly proto: 'tcp' | 'udp';
+  readonly containerPort: number;
+  readonly hostIp: string;
+  /** 0: an ephemeral port chosen by the daemon */
+  readonly hostPort: number;
+}
+
+export interface ContainerSpec {
+  readonly name?: string;
+  readonly image: string;
+  /** the command given on the command line (empty: the image's) */
+  readonly cmd: readonly string[];
+  readonly entrypoint?: readonly string[];
+  readonly network?: string;
+  readonly aliases?: readonly string[];
+  readonly ip?: string;
+  readonly ports?: readonly PortSpec[];
+  readonly publishAll?: boolean;
+  readonly hostname?: string;
+  readonly dns?: readonly string[];
+  readonly dnsSearch?: readonly string[];
+  readonly dnsOptions?: readonly string[];
+  readonly addHosts?: readonly { name: string; ip: string }[];
+  readonly links?: readonly { name: string; alias: string }[];
+  readonly env?: readonly string[];
+  readonly tty?: boolean;
+  readonly interactive?: boolean;
+  readonly autoRemove?: boolean;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface Container {
+  readonly id: string;
+  name: string;
+  readonly image: ResolvedImage;
+  readonly spec: ContainerSpec;
+  readonly created: Micros;
+  state: ContainerState;
+  exitCode: number;
+  startedAt: Micros | null;
+  finishedAt: Micros | null;
+  restartCount: number;
+  readonly hostname: string;
+  /** network mode as given: bridge, host, none, container:<id>, or a network name */
+  readonly networkMode: string;
+  /** the namespace its processes see (its own, the host's, or another container's) */
+  netns: Netns | null;
+  readonly fs: FileSystem;
+  /** endpoints by network id, in connection order */
+  readonly endpoints: Map<string, Endpoint>;
+  /** host-side port bindings in effect while running */
+  bindings: { spec: PortSpec; hostIp: string; hostPort: number }[];
+  /** what the container's main process keeps open (listeners, the proxy) */
+  running: Running[];
+  dns: EmbeddedDns | null;
+  /** output of the main process (`docker logs`) */
+  logs: string;
+  /** set while `docker network connect` etc. may rewrite /etc/hosts */
+  hostsExtra: HostsEntry[];
+}
+
+const SUBNET_KEY = 'com.docker.network.bridge.name';
+
+export class DockerEngine {
+  readonly host: Host;
+  readonly version = '29.0.2';
+  readonly apiVersion = '1.52';
+  readonly networks = new Map<string, DockerNetwork>();
+  readonly containers = new Map<string, Container>();
+  private readonly rng: Rng;
+  /** host ports handed out to published ports, by `proto/ip:port` */
+  private readonly hostPorts = new Map<string, string>();
+  private nextEphemeral = 32768;
+
+  constructor(host: Host) {
+    this.host = host;
+    this.rng = host.world.rngFor(`docker@${host.name}`);
+    const ns = host.root;
+    // the daemon enables forwarding and br_netfilter; it closes the FORWARD policy because it
+    // had to switch forwarding on itself
+    const forwardWasOff = !ns.ipForward;
+    setSysctl(ns, 'net.ipv4.ip_forward', '1');
+    installBaseRules(ns, forwardWasOff);
+    this.addPredefined('bridge', 'bridge');
+    this.addPredefined('host', 'host');
+    this.addPredefined('none', 'null');
+  }
+
+  get ns(): Netns {
+    return this.host.root;
+  }
+
+  get now(): Micros {
+    return this.host.world.now;
+  }
+
+  newId(): string {
+    let s = '';
+    while (s.length < 64) s += this.rng.nextU32().toString(16).padStart(8, '0');
+    return s;
+  }
+
+  // ---- networks ----------------------------------------------------------------------------------
+
+  private addPredefined(name: string, driver: Driver): void {
+    if (driver === 'bridge') {
+      this.createBridgeNetwork({ name, subnet: { addr: parseIpv4('172.17.0.0')!, len: 16 }, gateway: parseIpv4('172.17.0.1')!, bridgeName: 'docker0', internal: false, isDefault: true, options: {}, labels: {}, attachable: false });
+      return;
+    }
+    const id = this.newId();
+    this.networks.set(id, { id, name, driver, created: this.now, internal: false, attachable: false, scope: 'local', options: {}, labels: {}, pool: null, gateway: null, bridgeName: null, parent: null, ipvlanMode: null, isDefaultBridge: false, predefined: true, endpoints: new Map() });
+  }
+
+  /** Subnets in use: every network's, and every route and address on the host. */
+  private takenSubnets(): Subnet[] {
+    const taken: Subnet[] = [];
+    for (const n of this.networks.values()) if (n.pool) taken.push(n.pool.subnet);
+    for (const r of this.ns.routes) if (r.table === RT_TABLE_MAIN && r.len > 0) taken.push({ addr: r.dst, len: r.len });
+    for (const { a } of this.ns.allAddrs()) if (a.addr >>> 24 !== 127) taken.push({ addr: networkOf(a.addr, a.len), len: a.len });
+    return taken;
+  }
+
+  findNetwork(ref: string): DockerNetwork | null {
+    for (const n of this.networks.values()) if (n.name === ref) return n;
+    for (const n of this.networks.values()) if (n.id === ref) return n;
+    const byPrefix = [...this.networks.values()].filter((n) => n.id.startsWith(ref));
+    return byPrefix.length === 1 ? byPrefix[0] : null;
+  }
+
+  createNetwork(o: {
+    name: string;
+    driver?: string;
+    subnet?: string;
+    gateway?: string;
+    ipRange?: string;
+    internal?: boolean;
+    attachable?: boolean;
+    options?: Record<string, string>;
+    labels?: Record<string, string>;
+  }): DockerNetwork {
+    const driver = (o.driver ?? 'bridge') as Driver;
+    if ([...this.networks.values()].some((n) => n.name === o.name)) throw new DockerError(`network with name ${o.name} already exists`);
+    if (driver === 'host' || driver === 'null') throw new DockerError(`only one instance of "${driver}" network is allowed`);
+    if (driver === 'overlay') throw new DockerError('This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.');
+    if (driver !== 'bridge' && driver !== 'macvlan' && driver !== 'ipvlan') throw new DockerError(`could not find plugin ${driver} in v1 plugin registry: plugin not found`);
+    const options = o.options ?? {};
+    let subnet: Subnet | null = null;
+    if (o.subnet !== undefined) {
+      const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(o.subnet);
+      const addr = m ? parseIpv4(m[1]) : null;
+      if (!m || addr === null || Number(m[2]) > 32) throw new DockerError(`invalid subnet ${o.subnet} : invalid CIDR address: ${o.subnet}`);
+      subnet = { addr: networkOf(addr, Number(m[2])), len: Number(m[2]) };
+      if (networkOf(addr, Number(m[2])) !== addr) throw new DockerError(`invalid network config:\ninvalid subnet ${o.subnet}: it should be ${subnetText(subnet)}`);
+      for (const n of this.networks.values()) if (n.pool && overlaps(n.pool.subnet, subnet)) throw new DockerError('invalid pool request: Pool overlaps with other one on this address space');
+    } else if (driver === 'bridge' || o.gateway !== undefined) {
+      subnet = allocateSubnet(this.takenSubnets());
+      if (!subnet) throw new DockerError('all predefined address pools have been fully subnetted');
+    }
+    let gateway: Ipv4 | null = null;
+    if (o.gateway !== undefined) {
+      gateway = parseIpv4(o.gateway);
+      if (gateway === null) throw new DockerError(`invalid gateway address ${o.gateway}`);
+      if (subnet && !inPrefix(gateway, subnet.addr, subnet.len)) throw new DockerError(`invalid pool request: no matching subnet for gateway ${o.gateway}`);
+    }
+    let range: Subnet | undefined;
+    if (o.ipRange !== undefined) {
+      const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(o.ipRange);
+      const addr = m ? parseIpv4(m[1]) : null;
+      if (!m || addr === null) throw new DockerError(`invalid ip-range ${o.ipRange}`);
+      range = { addr: networkOf(addr, Number(m[2])), len: Number(m[2]) };
+      if (!subnet || !inPrefix(range.addr, subnet.addr, subnet.len) || range.len < subnet.len) throw new DockerError(`invalid pool request: ip-range ${o.ipRange} is not within the subnet`);
+    }
+    if (driver === 'bridge') {
+      const bridgeName = options[SUBNET_KEY];
+      return this.createBridgeNetwork({ name: o.name, subnet: subnet!, gateway, range, bridgeName, internal: !!o.internal, isDefault: false, options, labels: o.labels ?? {}, attachable: !!o.attachable });
+    }
+    // macvlan / ipvlan: a parent interface, no bridge and no NAT
+    const parent = options.parent ?? null;
+    if (parent !== null && !this.ns.linkByName(parent.split('.')[0])) throw new DockerError(`invalid subinterface vlan name ${parent}, example formatting is eth0.10`);
+    const id = this.newId();
+    const pool = subnet ? new AddressPool(subnet, range) : null;
+    const gw = gateway ?? (subnet ? (subnet.addr + 1) >>> 0 : null);
+    if (pool && gw !== null) pool.reserve(gw);
+    const net: DockerNetwork = {
+      id,
+      name: o.name,
+      driver,
+      created: this.now,
+      internal: !!o.internal,
+      attachable: !!o.attachable,
+      scope: 'local',
+      options: parent ? { ...options } : options,
+      labels: o.labels ?? {},
+      pool,
+      gateway: gw,
+      bridgeName: null,
+      parent: parent ?? 'dummy',
+      ipvlanMode: driver === 'ipvlan' ? (options.ipvlan_mode ?? 'l2') : null,
+      isDefaultBridge: false,
+      predefined: false,
+      endpoints: new Map(),
+    };
+    this.networks.set(id, net);
+    return net;
+  }
+
+  private createBridgeNetwork(o: { name: string; subnet: Subnet; gateway: Ipv4 | null; range?: Subnet; bridgeName?: string; internal: boolean; isDefault: boolean; options: Record<string, string>; labels: Record<string, string>; attachable: boolean }): DockerNetwork {
+    const id = this.newId();
+    const bridgeName = o.bridgeName ?? `br-${id.slice(0, 12)}`;
+    const pool = new AddressPool(o.subnet, o.range);
+    const gateway = o.gateway ?? ((o.subnet.addr + 1) >>> 0);
+    pool.reserve(gateway);
+    const ns = this.ns;
+    let br = ns.linkByName(bridgeName);
+    if (!br) {
+      // libnetwork gives the bridge a MAC address of its own, so it does not follow its ports
+      const r = addLink(ns, { name: bridgeName, kind: 'bridge', mac: this.rng.mac() });
+      if (!r.ok) throw new DockerError(`failed to create bridge ${bridgeName}`);
+      br = r.value;
+    }
+    addAddr(br, { addr: gateway, len: o.subnet.len, broadcast: broadcastOf(gateway, o.subnet.len) });
+    setUp(br);
+    const net: DockerNetwork = {
+      id,
+      name: o.name,
+      driver: 'bridge',
+      created: this.now,
+      internal: o.internal,
+      attachable: o.attachable,
+      scope: 'local',
+      options: o.options,
+      labels: o.labels,
+      pool,
+      gateway,
+      bridgeName,
+      parent: null,
+      ipvlanMode: null,
+      isDefaultBridge: o.isDefault,
+      predefined: o.isDefault,
+      endpoints: new Map(),
+    };
+    this.networks.set(id, net);
+    addNetworkRules(ns, { bridge: bridgeName, subnet: pool.subnet, internal: o.internal });
+    return net;
+  }
+
+  removeNetwork(ref: string): DockerNetwork {
+    const n = this.findNetwork(ref);
+    if (!n) throw new DockerError(`network ${ref} not found`);
+    if (n.predefined) throw new DockerError(`${n.name} is a pre-defined network and cannot be removed`);
+    if (n.endpoints.size) {
+      const list = [...n.endpoints.values()].map((e) => `name:"${e.container.name}" id:"${e.id.slice(0, 12)}"`).join(', ');
+      throw new DockerError(`error while removing network: network ${n.name} has active endpoints (${list})`);
+    }
+    if (n.bridgeName) {
+      removeNetworkRules(this.ns, { bridge: n.bridgeName, subnet: n.pool!.subnet, internal: n.internal });
+      const br = this.ns.linkByName(n.bridgeName);
+      if (br) deleteLinkNow(br);
+    }
+    this.networks.delete(n.id);
+    return n;
+  }
+
+  // ---- containers --------------------------------------------------------------------------------
+
+  findContainer(ref: string): Container | null {
+    const name = ref.replace(/^\//, '');
+    for (const c of this.containers.values()) if (c.name === name) return c;
+    for (const c of this.containers.values()) if (c.id === ref) return c;
+    const byPrefix = [...this.containers.values()].filter((c) => c.id.startsWith(ref));
+    return byPrefix.length === 1 ? byPrefix[0] : null;
+  }
+
+  /** A name like `boring_wozniak` for containers started without --name. */
+  private randomName(): string {
+    for (;;) {
+      const name = `${LEFT[this.rng.int(0, LEFT.length - 1)]}_${RIGHT[this.rng.int(0, RIGHT.length - 1)]}`;
+      if (!this.findContainer(name)) return name;
+    }
+  }
+
+  createContainer(spec: ContainerSpec): Container {
+    const image = findImage(spec.image);
+    if (!image) {
+      if (knownRepository(spec.image)) throw new DockerError(`manifest for ${spec.image} not found: manifest unknown: manifest unknown`);
+      const repo = spec.image.replace(/[:@].*$/, '');
+      throw new DockerError(`pull access denied for ${repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`);
+    }
+    const id = this.newId();
+    if (spec.name !== undefined) {
+      if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(spec.name)) throw new DockerError(`Invalid container name (${spec.name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+      const clash = this.findContainer(spec.name);
+      if (clash && clash.name === spec.name) throw new DockerError(`Conflict. The container name "/${spec.name}" is already in use by container "${clash.id}". You have to remove (or rename) that container to be able to reuse that name.`);
+    }
+    const mode = spec.network ?? 'bridge';
+    if (mode.startsWith('container:')) {
+      const other = this.findContainer(mode.slice('container:'.length));
+      if (!other) throw new DockerError(`No such container: ${mode.slice('container:'.length)}`);
+    } else if (!this.findNetwork(mode)) throw new DockerError(`network ${mode} not found`);
+    const net = mode.startsWith('container:') ? null : this.findNetwork(mode)!;
+    if (spec.ip !== undefined && (!net || net.isDefaultBridge)) throw new DockerError('user specified IP address is supported on user defined networks only');
+    if (spec.aliases?.length && (!net || net.isDefaultBridge)) throw new DockerError('network-scoped alias is supported only for containers in user defined networks');
+    if ((spec.ports?.length || spec.publishAll) && net && (net.driver === 'host' || net.driver === 'null')) {
+      // Docker accepts and ignores published ports with host networking (with a warning)
+    }
+    const c: Container = {
+      id,
+      name: spec.name ?? this.randomName(),
+      image,
+      spec,
+      created: this.now,
+      state: 'created',
+      exitCode: 0,
+      startedAt: null,
+      finishedAt: null,
+      restartCount: 0,
+      hostname: spec.hostname ?? (mode === 'host' ? this.host.hostname : id.slice(0, 12)),
+      networkMode: net ? net.name === 'bridge' && spec.network === undefined ? 'bridge' : mode : mode,
+      netns: null,
+      fs: new FileSystem(),
+      endpoints: new Map(),
+      bindings: [],
+      running: [],
+      dns: null,
+      logs: '',
+      hostsExtra: [],
+    };
+    c.fs.write('/etc/hostname', `${c.hostname}\n`);
+    this.containers.set(id, c);
+    return c;
+  }
+
+  /** The networks a container joins when it starts (its first, plus `docker network connect`s). */
+  private pendingNetworks = new Map<string, { net: DockerNetwork; aliases: string[]; ip: Ipv4 | null }[]>();
+
+  startContainer(c: Container): void {
+    if (c.state === 'running') return;
+    const mode = c.networkMode;
+    if (mode === 'host') {
+      c.netns = this.ns;
+    } else if (mode.startsWith('container:')) {
+      const other = this.findContainer(mode.slice('container:'.length));
+      if (!other || other.state !== 'running' || !other.netns) throw new DockerError(`cannot join network namespace of a non running container ${mode.slice('container:'.length)}`);
+      c.netns = other.netns;
+    } else {
+      const ns = addAnonNetns(this.host, c.name, c.fs);
+      c.netns = ns;
+      // Docker switches IPv6 off in a container whose networks have none
+      setSysctl(ns, 'net.ipv6.conf.all.disable_ipv6', '1');
+      setUp(ns.linkByName('lo')!);
+      const first = this.findNetwork(mode);
+      const joins = this.pendingNetworks.get(c.id) ?? [];
+      if (first && first.driver !== 'null') {
+        if (!joins.some((j) => j.net === first)) joins.unshift({ net: first, aliases: [...(c.spec.aliases ?? [])], ip: c.spec.ip !== undefined ? parseIpv4(c.spec.ip) : null });
+      }
+      this.pendingNetworks.set(c.id, joins);
+      for (const j of joins) this.attach(c, j.net, j.aliases, j.ip);
+    }
+    c.state = 'running';
+    c.startedAt = this.now;
+    c.finishedAt = null;
+    this.writeNetworkFiles(c);
+    this.publishPorts(c);
+    if (!c.spec.cmd.length) c.running.push(...startImageServices(c, this));
+  }
+
+  /** Join a started container to a network: a veth into the bridge (or a macvlan), an address. */
+  private attach(c: Container, net: DockerNetwork, aliases: readonly string[], want: Ipv4 | null): Endpoint {
+    const ns = c.netns!;
+    const pool = net.pool!;
+    let ip: Ipv4 | null;
+    if (want !== null) {
+      if (!pool.contains(want)) throw new DockerError(`no configured subnet or ip-range contain the IP address ${formatIpv4(want)}`);
+      if (!pool.reserve(want)) throw new DockerError(`Address already in use`);
+      ip = want;
+    } else {
+      ip = pool.next();
+      if (ip === null) throw new DockerError(`no available IPv4 addresses on this network's address pools: ${net.name} (${net.id})`);
+    }
+    const ifName = `eth${[...c.endpoints.values()].length}`;
+    const hex = () => this.rng.nextU32().toString(16).padStart(8, '0').slice(0, 7);
+    let hostVeth: Link | null = null;
+    let ctrLink: Link;
+    if (net.driver === 'bridge') {
+      const hostName = `veth${hex()}`;
+      const tmpName = `veth${hex()}`;
+      const r = addLink(this.ns, { name: hostName, kind: 'veth', peerName: tmpName });
+      if (!r.ok) throw new DockerError('failed to create veth pair');
+      hostVeth = r.value;
+      ctrLink = hostVeth.peer!;
+      const br = this.ns.linkByName(net.bridgeName!)!;
+      setMaster(hostVeth, br);
+      setUp(hostVeth);
+      moveLink(ctrLink, ns);
+      rename(ctrLink, ifName);
+    } else {
+      const parent = this.ns.linkByName(net.parent ?? '');
+      if (!parent) throw new DockerError(`failed to create the ${net.driver} port: parent interface ${net.parent} does not exist`);
+      const tmpName = `dm-${c.id.slice(0, 12)}`;
+      const r = addLink(this.ns, { name: tmpName, kind: net.driver === 'ipvlan' ? 'ipvlan' : 'macvlan', parent, mode: net.driver === 'ipvlan' ? (net.ipvlanMode ?? 'l2') : (net.options.macvlan_mode ?? 'bridge') });
+      if (!r.ok) throw new DockerError(`failed to create the ${net.driver} port`);
+      ctrLink = r.value;
+      moveLink(ctrLink, ns);
+      rename(ctrLink, ifName);
+    }
+    addAddr(ctrLink, { addr: ip, len: pool.subnet.len, broadcast: broadcastOf(ip, pool.subnet.len) });
+    setUp(ctrLink);
+    // the first network with a gateway gives the default route
+    const hasDefault = ns.routes.some((r) => r.table === RT_TABLE_MAIN && r.len === 0);
+    if (!hasDefault && net.gateway !== null && !net.internal) addRoute(ns, { dst: 0, len: 0, via: net.gateway, dev: ctrLink, table: RT_TABLE_MAIN });
+    const ep: Endpoint = {
+      id: this.newId(),
+      network: net,
+      container: c,
+      ip,
+      prefixLen: pool.subnet.len,
+      mac: ctrLink.mac,
+      aliases: [...aliases],
+      staticIp: want,
+      dnsNames: [c.name, ...aliases, c.id.slice(0, 12)],
+      hostVeth,
+      ctrLink,
+      ifName,
+    };
+    c.endpoints.set(net.id, ep);
+    net.endpoints.set(c.id, ep);
+    if (!net.isDefaultBridge && !c.dns) c.dns = startEmbeddedDns(c, this);
+    return ep;
+  }
+
+  /** Leave a network: the veth goes, the address goes back to the pool. */
+  private detach(c: Container, ep: Endpoint): void {
+    const net = ep.network;
+    if (ep.ip !== null) {
+      this.unpublishOn(c, ep);
+      net.pool?.release(ep.ip);
+    }
+    if (ep.hostVeth && this.ns.linkByIndex(ep.hostVeth.ifindex) === ep.hostVeth) deleteLinkNow(ep.hostVeth);
+    else if (ep.ctrLink && ep.ctrLink.ns.linkByIndex(ep.ctrLink.ifindex) === ep.ctrLink) deleteLinkNow(ep.ctrLink);
+    c.endpoints.delete(net.id);
+    net.endpoints.delete(c.id);
+  }
+
+  stopContainer(c: Container, exitCode = 137): void {
+    if (c.state !== 'running') return;
+    for (const r of c.running) r.stop();
+    c.running = [];
+    c.dns?.stop();
+    c.dns = null;
+    const keep = [...c.endpoints.values()].map((ep) => ({ net: ep.network, aliases: [...ep.aliases], ip: ep.staticIp }));
+    for (const ep of [...c.endpoints.values()]) this.detach(c, ep);
+    this.pendingNetworks.set(c.id, keep);
+    this.releaseHostPorts(c);
+    if (c.netns && c.netns !== this.ns && !c.networkMode.startsWith('container:')) destroyNetns(c.netns);
+    c.netns = null;
+    c.state = 'exited';
+    c.exitCode = exitCode;
+    c.finishedAt = this.now;
+  }
+
+  /** The main process ended by itself. */
+  exited(c: Container, code: number): void {
+    this.stopContainer(c, code);
+    if (c.spec.autoRemove) this.removeContainer(c, true);
+  }
+
+  removeContainer(c: Container, force: boolean): void {
+    if (c.state === 'running') {
+      if (!force) throw new DockerError(`cannot remove container "${c.name}": container is running: stop the container before removing or force remove`);
+      this.stopContainer(c);
+    }
+    this.pendingNetworks.delete(c.id);
+    this.containers.delete(c.id);
+  }
+
+  restartContainer(c: Container): void {
+    if (c.state === 'running') this.stopContainer(c, 0);
+    c.restartCount++;
+    this.startContainer(c);
+  }
+
+  connect(c: Container, net: DockerNetwork, o: { aliases?: string[]; ip?: string }): void {
+    if (c.networkMode === 'host' || c.networkMode === 'none' || c.networkMode.startsWith('container:')) {
+      if (c.networkMode === 'host') throw new DockerError('container cannot be disconnected from host network or connected to host network');
+      throw new DockerError(`container sharing network namespace with another container or host cannot be connected to any other network`);
+    }
+    if (net.driver === 'host' || net.driver === 'null') throw new DockerError('container cannot be disconnected from host network or connected to host network');
+    const already = c.state === 'running' ? c.endpoints.has(net.id) : (this.pendingNetworks.get(c.id) ?? []).some((j) => j.net === net) || this.findNetwork(c.networkMode) === net;
+    if (already) throw new DockerError(`endpoint with name ${c.name} already exists in network ${net.name}`);
+    if (o.ip !== undefined && net.isDefaultBridge) throw new DockerError('user specified IP address is supported on user defined networks only');
+    const want = o.ip !== undefined ? parseIpv4(o.ip) : null;
+    if (o.ip !== undefined && want === null) throw new DockerError(`invalid IPv4 address: ${o.ip}`);
+    if (c.state !== 'running') {
+      const joins = this.pendingNetworks.get(c.id) ?? [];
+      joins.push({ net, aliases: o.aliases ?? [], ip: want });
+      this.pendingNetworks.set(c.id, joins);
+      return;
+    }
+    const ep = this.attach(c, net, o.aliases ?? [], want);
+    this.publishOn(c, ep);
+    this.writeNetworkFiles(c);
+  }
+
+  disconnect(c: Container, net: DockerNetwork): void {
+    const ep = c.endpoints.get(net.id);
+    if (!ep) {
+      const joins = this.pendingNetworks.get(c.id) ?? [];
+      const i = joins.findIndex((j) => j.net === net);
+      if (i >= 0) {
+        joins.splice(i, 1);
+        return;
+      }
+      throw new DockerError(`container ${c.id} is not connected to network ${net.name}`);
+    }
+    this.detach(c, ep);
+    const ns = c.netns;
+    if (ns && !ns.routes.some((r) => r.table === RT_TABLE_MAIN && r.len === 0)) {
+      // another network with a gateway takes over the default route
+      const next = [...c.endpoints.values()].find((e) => e.network.gateway !== null && !e.network.internal);
+      if (next && next.ctrLink) addRoute(ns, { dst: 0, len: 0, via: next.network.gateway!, dev: next.ctrLink, table: RT_TABLE_MAIN });
+    }
+    this.writeNetworkFiles(c);
+  }
+
+  /** The networks of a container as `docker inspect` lists them (running or not). */
+  networksOf(c: Container): { net: DockerNetwork; ep: Endpoint | null; aliases: string[] }[] {
+    if (c.state === 'running') return [...c.endpoints.values()].map((ep) => ({ net: ep.network, ep, aliases: [...ep.aliases] }));
+    const joins = this.pendingNetworks.get(c.id);
+    if (joins) return joins.map((j) => ({ net: j.net, ep: null, aliases: j.aliases }));
+    const n = c.networkMode.startsWith('container:') ? null : this.findNetwork(c.networkMode);
+    return n ? [{ net: n, ep: null, aliases: [...(c.spec.aliases ?? [])] }] : [];
+  }
+
+  // ---- files ---------------------------------------------------------------------------------------
+
+  private writeNetworkFiles(c: Container): void {
+    if (c.networkMode === 'host') {
+      c.fs.write('/etc/hosts', this.host.fs.read('/etc/hosts').ok ? (this.host.fs.read('/etc/hosts') as { data: string }).data : '');
+      c.fs.write('/etc/resolv.conf', (this.host.fs.read('/etc/resolv.conf') as { ok: boolean; data?: string }).data ?? '');
+      return;
+    }
+    const own: HostsEntry[] = [];
+    for (const ep of c.endpoints.values()) if (ep.ip !== null) own.push({ ip: ep.ip, names: [c.hostname] });
+    const extra: HostsEntry[] = [];
+    for (const h of c.spec.addHosts ?? []) {
+      const ip = h.ip === 'host-gateway' ? (this.findNetwork('bridge')?.gateway ?? null) : parseIpv4(h.ip);
+      if (ip !== null) extra.push({ ip, names: [h.name] });
+    }
+    for (const l of c.spec.links ?? []) {
+      const target = this.findContainer(l.name);
+      const ep = target ? [...target.endpoints.values()].find((e) => e.network.isDefaultBridge) : undefined;
+      if (target && ep?.ip != null) extra.push({ ip: ep.ip, names: l.alias === target.name ? [target.name, target.hostname] : [l.alias, target.hostname, target.name] });
+    }
+    c.fs.write('/etc/hosts', hostsFile(own.length ? own.slice(0, 1) : [], extra));
+    const hostConf = this.host.fs.read('/etc/resolv.conf');
+    const internal = [...c.endpoints.values()].some((e) => !e.network.isDefaultBridge) || (c.state !== 'running' && this.networksOf(c).some((n) => !n.net.isDefaultBridge));
+    c.fs.write('/etc/resolv.conf', resolvConf({ host: hostConf.ok ? hostConf.data : '', internal, dns: c.spec.dns ?? [], dnsSearch: c.spec.dnsSearch ?? [], dnsOptions: c.spec.dnsOptions ?? [] }));
+  }
+
+  // ---- published ports -----------------------------------------------------------------------------
+
+  /** The ports a container publishes: -p, and with -P every EXPOSE'd port on an ephemeral one. */
+  private portSpecs(c: Container): PortSpec[] {
+    const out = [...(c.spec.ports ?? [])];
+    if (c.spec.publishAll) {
+      for (const e of c.image.info.exposed) {
+        const [port, proto] = e.split('/');
+        if (!out.some((p) => p.containerPort === Number(port) && p.proto === proto)) out.push({ proto: proto as 'tcp' | 'udp', containerPort: Number(port), hostIp: '', hostPort: 0 });
+      }
+    }
+    return out;
+  }
+
+  private publishPorts(c: Container): void {
+    if (c.networkMode === 'host' || c.networkMode === 'none' || c.networkMode.startsWith('container:')) return;
+    const specs = this.portSpecs(c);
+    const bindings: Container['bindings'] = [];
+    try {
+      for (const spec of specs) {
+        const hostIp = spec.hostIp || '0.0.0.0';
+        const hostPort = spec.hostPort || this.ephemeralPort(spec.proto, hostIp);
+        const key = `${spec.proto}/${hostIp}:${hostPort}`;
+        const wildKey = `${spec.proto}/0.0.0.0:${hostPort}`;
+        if (this.hostPorts.has(key) || this.hostPorts.has(wildKey) || (hostIp === '0.0.0.0' && [...this.hostPorts.keys()].some((k) => k.startsWith(`${spec.proto}/`) && k.endsWith(`:${hostPort}`)))) {
+          const ep = [...c.endpoints.values()][0];
+          throw new DockerError(`failed to set up container networking: driver failed programming external connectivity on endpoint ${c.name} (${ep?.id ?? c.id}): Bind for ${hostIp}:${hostPort} failed: port is already allocated`);
+        }
+        bindings.push({ spec, hostIp, hostPort });
+        this.hostPorts.set(key, c.id);
+      }
+    } catch (e) {
+      for (const b of bindings) this.hostPorts.delete(`${b.spec.proto}/${b.hostIp}:${b.hostPort}`);
+      this.stopContainer(c, 128);
+      throw e;
+    }
+    c.bindings = bindings;
+    for (const ep of c.endpoints.values()) this.publishOn(c, ep);
+  }
+
+  private mappingsFor(c: Container): PortMapping[] {
+    return c.bindings.map((b) => ({ proto: b.spec.proto, hostIp: b.hostIp === '0.0.0.0' ? null : parseIpv4(b.hostIp), hostPort: b.hostPort, containerPort: b.spec.containerPort }));
+  }
+
+  /** Rules and proxies for a container's ports on one bridge network (the first that gets them). */
+  private publishOn(c: Container, ep: Endpoint): void {
+    if (!c.bindings.length || !ep.network.bridgeName || ep.ip === null || ep.network.internal) return;
+    if (c.running.some((r) => r.kind === 'proxy')) return;
+    addPortRules(this.ns, ep.network.bridgeName, ep.ip, this.mappingsFor(c));
+    for (const b of c.bindings) {
+      const p = startProxy(this, c, b.spec.proto, b.hostIp, b.hostPort, ep.ip, b.spec.containerPort);
+      if (p) c.running.push(p);
+    }
+    (ep as { published?: boolean }).published = true;
+  }
+
+  private unpublishOn(c: Container, ep: Endpoint): void {
+    if (!(ep as { published?: boolean }).published || !ep.network.bridgeName || ep.ip === null) return;
+    removePortRules(this.ns, ep.network.bridgeName, ep.ip, this.mappingsFor(c));
+    for (const r of c.running.filter((x) => x.kind === 'proxy')) r.stop();
+    c.running = c.running.filter((x) => x.kind !== 'proxy');
+    (ep as { published?: boolean }).published = false;
+  }
+
+  private releaseHostPorts(c: Container): void {
+    for (const b of c.bindings) this.hostPorts.delete(`${b.spec.proto}/${b.hostIp}:${b.hostPort}`);
+    c.bindings = [];
+  }
+
+  private ephemeralPort(proto: string, hostIp: string): number {
+    for (let i = 0; i < 28232; i++) {
+      const p = this.nextEphemeral;
+      this.nextEphemeral = p >= 60999 ? 32768 : p + 1;
+      if (![...this.hostPorts.keys()].some((k) => k.startsWith(`${proto}/`) && k.endsWith(`:${p}`))) {
+        void hostIp;
+        return p;
+      }
+    }
+    throw new DockerError('no available ports');
+  }
+
+  /** The container's address on its first network (what `docker inspect` shows first). */
+  addressOf(c: Container): Ipv4 | null {
+    for (const ep of c.endpoints.values()) if (ep.ip !== null) return ep.ip;
+    return null;
+  }
+
+  /** Time since, for `docker ps`. */
+  uptime(c: Container): Micros {
+    return c.startedAt === null ? 0 : this.now - c.startedAt;
+  }
+}
+
+/** Docker's name generator word lists (a few of each, enough for distinct names). */
+const LEFT = ['admiring', 'amazing', 'angry', 'awesome', 'blissful', 'bold', 'boring', 'brave', 'busy', 'charming', 'clever', 'compassionate', 'confident', 'cool', 'dazzling', 'determined', 'eager', 'ecstatic', 'elastic', 'elegant', 'epic', 'exciting', 'festive', 'focused', 'friendly', 'funny', 'gallant', 'gifted', 'goofy', 'gracious', 'happy', 'hopeful', 'hungry', 'infallible', 'inspiring', 'intelligent', 'jolly', 'keen', 'kind', 'laughing', 'loving', 'lucid', 'magical', 'modest', 'musing', 'mystifying', 'naughty', 'nervous', 'nice', 'nifty', 'nostalgic', 'objective', 'optimistic', 'peaceful', 'pedantic', 'pensive', 'practical', 'priceless', 'quirky', 'quizzical', 'relaxed', 'reverent', 'romantic', 'serene', 'sharp', 'silly', 'sleepy', 'stoic', 'strange', 'stupefied', 'suspicious', 'sweet', 'tender', 'thirsty', 'trusting', 'upbeat', 'vibrant', 'vigilant', 'vigorous', 'wizardly', 'wonderful', 'xenodochial', 'youthful', 'zealous', 'zen'];
+const RIGHT = ['agnesi', 'albattani', 'allen', 'archimedes', 'babbage', 'banach', 'bardeen', 'bartik', 'bell', 'bhabha', 'blackburn', 'bohr', 'booth', 'bose', 'brahmagupta', 'carson', 'cerf', 'chandrasekhar', 'curie', 'darwin', 'davinci', 'dijkstra', 'einstein', 'euclid', 'euler', 'fermat', 'feynman', 'franklin', 'galileo', 'gauss', 'goldberg', 'goodall', 'hamilton', 'hawking', 'heisenberg', 'hellman', 'hodgkin', 'hopper', 'hypatia', 'jackson', 'jang', 'johnson', 'kalam', 'kepler', 'khorana', 'knuth', 'lamarr', 'lamport', 'leakey', 'lovelace', 'lumiere', 'mayer', 'mccarthy', 'mcclintock', 'meitner', 'mendel', 'merkle', 'morse', 'napier', 'newton', 'nobel', 'noether', 'pascal', 'pasteur', 'perlman', 'pike', 'poincare', 'ptolemy', 'raman', 'ritchie', 'rosalind', 'sammet', 'shannon', 'shaw', 'shockley', 'sinoussi', 'swanson', 'swartz', 'tesla', 'thompson', 'torvalds', 'turing', 'volhard', 'wescoff', 'wiles', 'williams', 'wozniak', 'wright', 'yalow', 'yonath'];
+
+/** Engines by host. */
+const ENGINES = new WeakMap<Host, DockerEngine>();
+
+export function dockerOn(host: Host): DockerEngine | null {
+  return ENGINES.get(host) ?? null;
+}
+
+/** Install and start Docker Engine on a host. */
+export function installDocker(host: Host): DockerEngine {
+  const e = new DockerEngine(host);
+  ENGINES.set(host, e);
+  return e;
+}
+
+export const DOCKER_SECOND = SECOND;

@@ -1,0 +1,129 @@
+/**
+ * The iptables rules Docker Engine 29 (moby, iptables firewall backend) installs, in its layout:
+ * filter chains DOCKER-USER, DOCKER-FORWARD (with DOCKER-CT, DOCKER-INTERNAL, DOCKER-BRIDGE)
+ * and DOCKER; nat chain DOCKER with one MASQUERADE rule per network in POSTROUTING; raw rules that
+ * stop direct access to containers with published ports. Rules are added and removed through the
+ * same netfilter API `iptables` uses, so `iptables -S` shows exactly what Docker would have added,
+ * and a learner who changes them changes what happens to packets.
+ *
+ * Layout and ordering follow moby's generated iptables documentation
+ * (integration/network/bridge/iptablesdoc).
+ */
+import type { Netns } from '../net/model.ts';
+import { addRule, deleteRuleSpec, newChain, parseSpecFor, setPolicy } from '../netfilter/edit.ts';
+import type { TableName } from '../netfilter/rule.ts';
+import { formatIpv4, type Ipv4 } from '../wire/addr.ts';
+import { subnetText, type Subnet } from './ipam.ts';
+
+function rule(ns: Netns, table: TableName, chain: string, text: string, position?: number): void {
+  const spec = parseSpecFor(ns, table, text.split(' '));
+  if ('message' in spec) throw new Error(`docker firewall: bad rule ${text}: ${spec.message}`);
+  addRule(ns, table, chain, spec, position);
+}
+
+/** Delete a rule if it is there (a learner may have removed it already). */
+function unrule(ns: Netns, table: TableName, chain: string, text: string): void {
+  if (!ns.nf.table(table).chains.has(chain)) return;
+  const spec = parseSpecFor(ns, table, text.split(' '));
+  if ('message' in spec) return;
+  deleteRuleSpec(ns, table, chain, spec);
+}
+
+function chain(ns: Netns, table: TableName, name: string): void {
+  if (!ns.nf.table(table).chains.has(name)) newChain(ns, table, name);
+}
+
+/** setupIPChains + setupUserChain, when the daemon starts. */
+export function installBaseRules(ns: Netns, forwardPolicyDrop: boolean): void {
+  for (const c of ['DOCKER', 'DOCKER-BRIDGE', 'DOCKER-CT', 'DOCKER-FORWARD', 'DOCKER-INTERNAL', 'DOCKER-USER']) chain(ns, 'filter', c);
+  rule(ns, 'filter', 'FORWARD', '-j DOCKER-USER');
+  rule(ns, 'filter', 'FORWARD', '-j DOCKER-FORWARD');
+  rule(ns, 'filter', 'DOCKER-FORWARD', '-j DOCKER-CT');
+  rule(ns, 'filter', 'DOCKER-FORWARD', '-j DOCKER-INTERNAL');
+  rule(ns, 'filter', 'DOCKER-FORWARD', '-j DOCKER-BRIDGE');
+  chain(ns, 'nat', 'DOCKER');
+  rule(ns, 'nat', 'PREROUTING', '-m addrtype --dst-type LOCAL -j DOCKER');
+  rule(ns, 'nat', 'OUTPUT', '! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER');
+  // setupIPv4Forwarding: the daemon switched forwarding on itself, so it closes the FORWARD
+  // policy to keep the host from routing for everyone
+  if (forwardPolicyDrop) setPolicy(ns, 'filter', 'FORWARD', 'DROP');
+}
+
+export interface BridgeNet {
+  readonly bridge: string;
+  readonly subnet: Subnet;
+  readonly internal: boolean;
+}
+
+function networkRules(n: BridgeNet): { table: TableName; chain: string; text: string; top?: boolean }[] {
+  const br = n.bridge;
+  const net = subnetText(n.subnet);
+  if (n.internal) {
+    return [
+      { table: 'filter', chain: 'DOCKER-FORWARD', text: `-i ${br} -o ${br} -j ACCEPT` },
+      // inserted at the head of DOCKER-INTERNAL as a pair (newest network first)
+      { table: 'filter', chain: 'DOCKER-INTERNAL', text: `! -d ${net} -i ${br} -j DROP`, top: true },
+      { table: 'filter', chain: 'DOCKER-INTERNAL', text: `! -s ${net} -o ${br} -j DROP`, top: true },
+    ];
+  }
+  return [
+    { table: 'filter', chain: 'DOCKER', text: `! -i ${br} -o ${br} -j DROP` },
+    { table: 'filter', chain: 'DOCKER-BRIDGE', text: `-o ${br} -j DOCKER` },
+    { table: 'filter', chain: 'DOCKER-CT', text: `-o ${br} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT` },
+    { table: 'filter', chain: 'DOCKER-FORWARD', text: `-i ${br} -j ACCEPT` },
+    { table: 'nat', chain: 'POSTROUTING', text: `-s ${net} ! -o ${br} -j MASQUERADE`, top: true },
+  ];
+}
+
+/** setupIPTablesInternal and friends, when a bridge network is created. */
+export function addNetworkRules(ns: Netns, n: BridgeNet): void {
+  for (const r of networkRules(n)) rule(ns, r.table, r.chain, r.text, r.top ? 1 : undefined);
+}
+
+export function removeNetworkRules(ns: Netns, n: BridgeNet): void {
+  for (const r of networkRules(n)) unrule(ns, r.table, r.chain, r.text);
+}
+
+export interface PortMapping {
+  readonly proto: 'tcp' | 'udp';
+  readonly hostIp: Ipv4 | null;
+  readonly hostPort: number;
+  readonly containerPort: number;
+}
+
+function portRules(br: string, ip: Ipv4, p: PortMapping): { table: TableName; chain: string; text: string; top?: boolean }[] {
+  const ctr = formatIpv4(ip);
+  const dst = p.hostIp !== null && p.hostIp !== 0 ? `-d ${formatIpv4(p.hostIp)}/32 ` : '';
+  return [
+    // setPerPortForwarding: at the head of DOCKER, before the network's DROP rule
+    { table: 'filter', chain: 'DOCKER', text: `-d ${ctr}/32 ! -i ${br} -o ${br} -p ${p.proto} -m ${p.proto} --dport ${p.containerPort} -j ACCEPT`, top: true },
+    { table: 'nat', chain: 'DOCKER', text: `${dst}! -i ${br} -p ${p.proto} -m ${p.proto} --dport ${p.hostPort} -j DNAT --to-destination ${ctr}:${p.containerPort}` },
+  ];
+}
+
+/** A container's published ports on one network (and filterDirectAccess once per container). */
+export function addPortRules(ns: Netns, br: string, ip: Ipv4, ports: readonly PortMapping[]): void {
+  for (const p of ports) for (const r of portRules(br, ip, p)) rule(ns, r.table, r.chain, r.text, r.top ? 1 : undefined);
+  if (ports.length) rule(ns, 'raw', 'PREROUTING', `-d ${formatIpv4(ip)}/32 ! -i ${br} -j DROP`);
+}
+
+export function removePortRules(ns: Netns, br: string, ip: Ipv4, ports: readonly PortMapping[]): void {
+  for (const p of ports) for (const r of portRules(br, ip, p)) unrule(ns, r.table, r.chain, r.text);
+  if (ports.length) unrule(ns, 'raw', 'PREROUTING', `-d ${formatIpv4(ip)}/32 ! -i ${br} -j DROP`);
+}
+
+/**
+ * Inside a container on a user-defined network: the embedded DNS server listens on 127.0.0.11
+ * at two random ports, and these rules make it answer on port 53 (setupResolutionFiles /
+ * resolver.SetupFunc).
+ */
+export function addResolverRules(ns: Netns, udpPort: number, tcpPort: number): void {
+  chain(ns, 'nat', 'DOCKER_OUTPUT');
+  chain(ns, 'nat', 'DOCKER_POSTROUTING');
+  rule(ns, 'nat', 'OUTPUT', '-d 127.0.0.11/32 -j DOCKER_OUTPUT');
+  rule(ns, 'nat', 'POSTROUTING', '-d 127.0.0.11/32 -j DOCKER_POSTROUTING');
+  rule(ns, 'nat', 'DOCKER_OUTPUT', `-d 127.0.0.11/32 -p tcp -m tcp --dport 53 -j DNAT --to-destination 127.0.0.11:${tcpPort}`);
+  rule(ns, 'nat', 'DOCKER_OUTPUT', `-d 127.0.0.11/32 -p udp -m udp --dport 53 -j DNAT --to-destination 127.0.0.11:${udpPort}`);
+  rule(ns, 'nat', 'DOCKER_POSTROUTING', `-s 127.0.0.11/32 -p tcp -m tcp --sport ${tcpPort} -j SNAT --to-source :53`);
+  rule(ns, 'nat', 'DOCKER_POSTROUTING', `-s 127.0.0.11/32 -p udp -m udp --sport ${udpPort} -j SNAT --to-source :53`);
+}
