@@ -7,6 +7,9 @@
  * 2. Parse and execute a typical command line (`ip -br addr show dev eth0`, `ip route`...).
  * 3. Build a world of 1,000 namespaces, each with a veth into one bridge, addressed and up.
  * 4. Heap used by that world.
+ * 5. Docker: 200 containers started on 10 user-defined networks; a ping and a curl between two
+ *    containers (the whole `docker exec` command line); `docker network inspect` of a network of
+ *    200 containers.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -19,7 +22,10 @@ import { ipOutput } from '../../src/sim/net/stack.ts';
 import { ICMP_ECHO, IPPROTO_ICMP, type Packet } from '../../src/sim/wire/packet.ts';
 import { parseIpv4 } from '../../src/sim/wire/addr.ts';
 import { Session, runLine } from '../../src/shell/index.ts';
-import { bareWorld } from '../../src/sim/worlds/index.ts';
+import { bareWorld, dockerWorld } from '../../src/sim/worlds/index.ts';
+import { dockerOn } from '../../src/sim/docker/engine.ts';
+import { TcpConn } from '../../src/sim/transport/tcp.ts';
+import { SECOND } from '../../src/sim/engine/scheduler.ts';
 import type { Netns } from '../../src/sim/net/model.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -144,9 +150,83 @@ function benchBigWorld(): { buildMs: number[]; heapMb: number } {
   return { buildMs, heapMb: (after - before) / (1024 * 1024) };
 }
 
+/** 200 containers on 10 networks, through the engine (no CLI parsing). */
+function startMany(): { world: ReturnType<typeof dockerWorld>; ms: number } {
+  const world = dockerWorld(1);
+  const e = dockerOn(world.host('host')!)!;
+  const t0 = performance.now();
+  for (let n = 0; n < 10; n++) e.createNetwork({ name: `net${n}` });
+  for (let i = 0; i < 200; i++) {
+    const c = e.createContainer({ name: `c${i}`, image: 'alpine', cmd: ['ash'], network: `net${i % 10}`, interactive: true });
+    e.startContainer(c);
+  }
+  return { world, ms: performance.now() - t0 };
+}
+
+async function benchDocker(): Promise<{ startMs: number; pingUs: number; curlUs: number; inspectUs: number; curlTraceUs: number }> {
+  const starts: number[] = [];
+  for (let i = 0; i < 5; i++) starts.push(startMany().ms);
+  const s = new Session(dockerWorld(1), {});
+  for (const l of ['docker network create app', 'docker run -d --name web --network app nginx', 'docker run -dit --name client --network app nicolaka/netshoot']) await runLine(s, l);
+  const timeLine = async (line: string, n: number) => {
+    for (let i = 0; i < 20; i++) await runLine(s, line);
+    const t: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      await runLine(s, line);
+      t.push((performance.now() - t0) * 1000);
+    }
+    return median(t);
+  };
+  const pingUs = await timeLine('docker exec client ping -c 1 web', 200);
+  const curlUs = await timeLine('docker exec client curl -s -o /dev/null http://web/', 200);
+  const big = new Session(dockerWorld(1), {});
+  await runLine(big, 'docker network create big');
+  const e = dockerOn(big.world.host('host')!)!;
+  for (let i = 0; i < 200; i++) e.startContainer(e.createContainer({ name: `b${i}`, image: 'alpine', cmd: ['ash'], network: 'big', interactive: true }));
+  const inspectUs = await (async () => {
+    const t: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const t0 = performance.now();
+      await runLine(big, 'docker network inspect big');
+      t.push((performance.now() - t0) * 1000);
+    }
+    return median(t);
+  })();
+  // the curl's packets alone: an HTTP GET from one container to another over TCP (handshake,
+  // request, response, close), run straight on the model, as the trace a diagram animates
+  const e2 = dockerOn(s.world.host('host')!)!;
+  const client = e2.findContainer('client')!;
+  const web = e2.addressOf(e2.findContainer('web')!)!;
+  const sched = s.world.sched;
+  const traceUs: number[] = [];
+  for (let i = 0; i < 400; i++) {
+    const t0 = performance.now();
+    const c = TcpConn.connect(client.netns!, web, 80, { owner: 'bench', pid: 1 });
+    if ('error' in c) throw new Error(c.error);
+    let body = '';
+    let done = false;
+    c.handlers = {
+      onConnect: () => c.send('GET / HTTP/1.1\r\nHost: web\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n'),
+      onData: (t) => {
+        body += t;
+        if (body.includes('</html>')) {
+          done = true;
+          c.close();
+        }
+      },
+    };
+    sched.runUntil(() => done, sched.now + SECOND);
+    sched.runUntil(() => false, sched.now + 1000);
+    if (i >= 100) traceUs.push((performance.now() - t0) * 1000);
+  }
+  return { startMs: median(starts), pingUs, curlUs, inspectUs, curlTraceUs: median(traceUs) };
+}
+
 const ping = benchPing();
 const commands = await benchCommand();
 const big = benchBigWorld();
+const dk = await benchDocker();
 const hasGc = typeof (globalThis as { gc?: unknown }).gc === 'function';
 
 const row = (what: string, value: string, target: string, ok: boolean) => `| ${what} | ${value} | ${target} | ${ok ? 'met' : '**missed**'} |`;
@@ -165,6 +245,11 @@ const lines = [
   ...commands.map((c) => row(`parse + execute \`${c.name}\` (median)`, `${c.medianUs.toFixed(1)} µs`, '< 1 ms', c.medianUs < 1000)),
   row('build 1,000 namespaces on one bridge (median of 5)', `${median(big.buildMs).toFixed(1)} ms`, '< 200 ms', median(big.buildMs) < 200),
   row('heap used by that world', hasGc ? `${big.heapMb.toFixed(1)} MB` : 'n/a (run with --expose-gc)', '< 50 MB', hasGc && big.heapMb < 50),
+  row('docker: start 200 containers on 10 networks (median of 5)', `${dk.startMs.toFixed(1)} ms`, '< 300 ms', dk.startMs < 300),
+  row('docker: `docker exec client ping -c 1 web`, whole command line (median)', `${(dk.pingUs / 1000).toFixed(2)} ms`, '', true),
+  row('docker: a container-to-container HTTP GET, its packets only (median trace)', `${dk.curlTraceUs.toFixed(1)} µs`, '< 500 µs', dk.curlTraceUs < 500),
+  row('docker: `docker exec client curl -s -o /dev/null http://web/`, whole command line with DNS (median)', `${(dk.curlUs / 1000).toFixed(2)} ms`, '', true),
+  row('docker: `docker network inspect` of a 200-container network (median)', `${(dk.inspectUs / 1000).toFixed(2)} ms`, '', true),
   '',
   'Each namespace of the 1,000 has `lo` (up, 127.0.0.1/8), `eth0` (a veth whose peer is a port of',
   '`br0`), a /16 address with its local, broadcast and connected routes, its own netfilter tables,',

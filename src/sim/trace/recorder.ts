@@ -4,7 +4,7 @@
  */
 import type { TraceEvent } from './events.ts';
 
-/** Keep at most this many events in memory (older ones are forgotten first). */
+/** Keep about this many events in memory (older ones are forgotten first, a quarter at a time). */
 const MAX_EVENTS = 50_000;
 
 export class TraceRecorder {
@@ -25,7 +25,8 @@ export class TraceRecorder {
     const full = { seq: this.nextSeq++, ...ev } as TraceEvent;
     if (!this.enabled) return;
     this.events.push(full);
-    if (this.events.length > MAX_EVENTS) {
+    // forget the oldest in batches, so that a long session does not pay a splice per event
+    if (this.events.length > MAX_EVENTS + MAX_EVENTS / 4) {
       const drop = this.events.length - MAX_EVENTS;
       this.events.splice(0, drop);
       this.base += drop;

@@ -46,6 +46,8 @@ export class SocketTable {
   readonly ns: Netns;
   readonly tcpListeners = new Map<string, TcpListener>();
   readonly tcpConns = new Map<string, TcpConn>();
+  /** connections by local port, for portInUse */
+  private readonly tcpPortUsers = new Map<number, Set<TcpConn>>();
   readonly udp = new Map<string, UdpSocket>();
   readonly echo = new Map<number, EchoSocket>();
   /** UDP ports with a VXLAN receive socket in this namespace */
@@ -79,8 +81,32 @@ export class SocketTable {
   portInUse(proto: 'tcp' | 'udp', addr: Ipv4, port: number): boolean {
     if (proto === 'udp') return this.udp.has(SocketTable.key(addr, port)) || this.udp.has(SocketTable.key(0, port));
     if (this.tcpListeners.has(SocketTable.key(addr, port)) || this.tcpListeners.has(SocketTable.key(0, port))) return true;
-    for (const c of this.tcpConns.values()) if (c.lport === port && (c.laddr === addr || addr === 0)) return true;
+    const users = this.tcpPortUsers.get(port);
+    if (!users) return false;
+    if (addr === 0) return true;
+    for (const c of users) if (c.laddr === addr) return true;
     return false;
+  }
+
+  /** Index a connection by its local port (so that finding a free port does not scan them all). */
+  addConn(c: TcpConn): void {
+    this.tcpConns.set(SocketTable.connKey(c.laddr, c.lport, c.raddr, c.rport), c);
+    let set = this.tcpPortUsers.get(c.lport);
+    if (!set) {
+      set = new Set();
+      this.tcpPortUsers.set(c.lport, set);
+    }
+    set.add(c);
+  }
+
+  removeConn(c: TcpConn): void {
+    const key = SocketTable.connKey(c.laddr, c.lport, c.raddr, c.rport);
+    if (this.tcpConns.get(key) === c) this.tcpConns.delete(key);
+    const set = this.tcpPortUsers.get(c.lport);
+    if (set) {
+      set.delete(c);
+      if (!set.size) this.tcpPortUsers.delete(c.lport);
+    }
   }
 
   findListener(addr: Ipv4, port: number): TcpListener | undefined {

@@ -161,7 +161,7 @@ export class TcpConn {
   }
 
   private register(): void {
-    this.ns.sockets.tcpConns.set(this.key, this);
+    this.ns.sockets.addConn(this);
   }
 
   /** Forget the socket entirely (no packets). */
@@ -170,7 +170,7 @@ export class TcpConn {
     this.ackTimer?.cancel();
     this.timer = null;
     this.state = 'CLOSED';
-    if (this.ns.sockets.tcpConns.get(this.key) === this) this.ns.sockets.tcpConns.delete(this.key);
+    this.ns.sockets.removeConn(this);
     this.handlers.onClosed?.();
   }
 

@@ -1,0 +1,159 @@
+/**
+ * The simulated Docker Engine seen from underneath, as a learner would inspect it on a real host:
+ * the rules `docker run -p` adds and `docker rm` takes away, the bridge and veths, the packets
+ * tcpdump sees on docker0, and the classic failures (FORWARD policy, ip_forward, internal
+ * networks, macvlan host isolation), each fixed with the command a learner would use.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Session, runLine } from '../src/shell/index.ts';
+import { dockerOn } from '../src/sim/docker/engine.ts';
+import { formatIpv4 } from '../src/sim/wire/addr.ts';
+import { world } from './helpers.ts';
+
+async function docker(lines: string[] = []): Promise<Session> {
+  const s = new Session(world('docker'), {});
+  for (const l of lines) {
+    const r = await runLine(s, l);
+    if (r.exitCode !== 0) throw new Error(`${l}: ${r.output}`);
+  }
+  return s;
+}
+
+const out = async (s: Session, line: string) => (await runLine(s, line)).output;
+
+describe('docker from underneath', () => {
+  it('a fresh daemon: docker0, forwarding on, FORWARD policy DROP, the Engine 29 chains', async () => {
+    const s = await docker();
+    expect(await out(s, 'sysctl net.ipv4.ip_forward')).toBe('net.ipv4.ip_forward = 1\n');
+    expect(await out(s, 'ip -br addr show docker0')).toMatch(/^docker0 +\S+ +172\.17\.0\.1\/16 /);
+    const filter = await out(s, 'iptables -S');
+    expect(filter).toContain('-P FORWARD DROP\n');
+    expect(filter).toContain('-A FORWARD -j DOCKER-USER\n-A FORWARD -j DOCKER-FORWARD\n');
+    expect(filter).toContain('-A DOCKER-FORWARD -j DOCKER-CT\n-A DOCKER-FORWARD -j DOCKER-INTERNAL\n-A DOCKER-FORWARD -j DOCKER-BRIDGE\n-A DOCKER-FORWARD -i docker0 -j ACCEPT\n');
+    expect(await out(s, 'sysctl net.bridge.bridge-nf-call-iptables')).toBe('net.bridge.bridge-nf-call-iptables = 1\n');
+  });
+
+  it('docker run -p adds DNAT, an ACCEPT and a raw DROP; docker rm takes them away', async () => {
+    const s = await docker();
+    const before = { nat: await out(s, 'iptables -t nat -S'), filter: await out(s, 'iptables -S'), raw: await out(s, 'iptables -t raw -S') };
+    expect((await runLine(s, 'docker run -d --name web -p 8080:80 nginx')).exitCode).toBe(0);
+    expect(await out(s, 'iptables -t nat -S DOCKER')).toBe('-N DOCKER\n-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80\n');
+    expect(await out(s, 'iptables -S DOCKER')).toBe('-N DOCKER\n-A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT\n-A DOCKER ! -i docker0 -o docker0 -j DROP\n');
+    expect(await out(s, 'iptables -t raw -S')).toContain('-A PREROUTING -d 172.17.0.2/32 ! -i docker0 -j DROP\n');
+    expect(await out(s, 'ss -ltn')).toContain('0.0.0.0:8080');
+    expect(await out(s, 'docker port web')).toBe('80/tcp -> 0.0.0.0:8080\n');
+    expect((await runLine(s, 'docker rm -f web')).exitCode).toBe(0);
+    expect(await out(s, 'iptables -t nat -S')).toBe(before.nat);
+    expect(await out(s, 'iptables -S')).toBe(before.filter);
+    expect(await out(s, 'iptables -t raw -S')).toBe(before.raw);
+    expect(await out(s, 'ss -ltn')).not.toContain('8080');
+  });
+
+  it('a published port answers from the LAN through DNAT, and tcpdump on docker0 sees the translated packets', async () => {
+    const s = await docker(['docker run -d --name web -p 8080:80 nginx']);
+    // from the router on the LAN: DNAT in PREROUTING, forwarded through docker0
+    const w = s.world;
+    const gw = new Session(w, { startHost: 'gateway' });
+    const r = await runLine(gw, 'curl -s -o /dev/null -w "%{http_code}\\n" http://10.0.0.10:8080/');
+    expect(r.output).toBe('200\n');
+    const cap = await out(s, 'tcpdump -i docker0 -n -c 3 tcp');
+    expect(cap).toMatch(/IP 10\.0\.0\.1\.\d+ > 172\.17\.0\.2\.80: Flags \[S\]/);
+    // the trace shows the DNAT rewrite
+    const nat = r.events.filter((e) => e.kind === 'nat');
+    expect(nat.some((e) => e.nat?.kind === 'DNAT' && e.nat.after.includes('172.17.0.2:80'))).toBe(true);
+  });
+
+  it('from the host itself, localhost:8080 goes through docker-proxy', async () => {
+    const s = await docker(['docker run -d --name web -p 8080:80 nginx']);
+    const r = await runLine(s, 'curl -s http://localhost:8080/');
+    expect(r.output).toContain('Welcome to nginx!');
+    expect(r.events.some((e) => e.kind === 'deliver' && e.summary.includes('docker-proxy'))).toBe(true);
+  });
+
+  it('a second -p on the same host port is refused', async () => {
+    const s = await docker(['docker run -d --name a -p 8080:80 nginx']);
+    const r = await runLine(s, 'docker run -d --name b -p 8080:80 nginx');
+    expect(r.exitCode).toBe(125);
+    expect(r.output).toMatch(/^docker: Error response from daemon: failed to set up container networking: driver failed programming external connectivity on endpoint b \([0-9a-f]{64}\): Bind for 0\.0\.0\.0:8080 failed: port is already allocated\n\nRun 'docker run --help' for more information\n$/);
+  });
+
+  it('FORWARD policy DROP without Docker chains cuts containers off; the rules put back fix it', async () => {
+    const s = await docker(['docker run -dit --name c1 alpine ash']);
+    expect((await runLine(s, 'docker exec c1 ping -c 1 -W 1 8.8.8.8')).exitCode).toBe(0);
+    await runLine(s, 'iptables -F FORWARD');
+    expect((await runLine(s, 'docker exec c1 ping -c 1 -W 1 8.8.8.8')).exitCode).toBe(1);
+    await runLine(s, 'iptables -A FORWARD -j DOCKER-USER');
+    await runLine(s, 'iptables -A FORWARD -j DOCKER-FORWARD');
+    expect((await runLine(s, 'docker exec c1 ping -c 1 -W 1 8.8.8.8')).exitCode).toBe(0);
+  });
+
+  it('ip_forward=0 stops outbound traffic; 1 restores it', async () => {
+    const s = await docker(['docker run -dit --name c1 alpine ash']);
+    await runLine(s, 'sysctl -w net.ipv4.ip_forward=0');
+    const down = await runLine(s, 'docker exec c1 ping -c 1 -W 1 8.8.8.8');
+    expect(down.exitCode).toBe(1);
+    expect(down.events.some((e) => e.kind === 'drop' && e.drop?.reason === 'IP_FORWARDING_DISABLED')).toBe(true);
+    await runLine(s, 'sysctl -w net.ipv4.ip_forward=1');
+    expect((await runLine(s, 'docker exec c1 ping -c 1 -W 1 8.8.8.8')).exitCode).toBe(0);
+  });
+
+  it('an internal network has no default route and no MASQUERADE', async () => {
+    const s = await docker(['docker network create --internal secret', 'docker run -dit --name c --network secret alpine ash']);
+    expect(await out(s, 'docker exec c ip route')).not.toContain('default');
+    expect(await out(s, 'iptables -t nat -S POSTROUTING')).not.toContain('172.18.0.0/16');
+    expect(await out(s, 'iptables -S DOCKER-INTERNAL')).toMatch(/-A DOCKER-INTERNAL ! -s 172\.18\.0\.0\/16 -o br-[0-9a-f]{12} -j DROP\n-A DOCKER-INTERNAL ! -d 172\.18\.0\.0\/16 -i br-[0-9a-f]{12} -j DROP\n/);
+  });
+
+  it('the host cannot reach its own macvlan containers, the LAN can', async () => {
+    const s = await docker(['docker network create -d macvlan --subnet 10.0.0.0/24 --gateway 10.0.0.1 -o parent=eth0 mv', 'docker run -dit --name m1 --network mv --ip 10.0.0.50 alpine ash']);
+    expect((await runLine(s, 'ping -c 1 -W 1 10.0.0.50')).exitCode).toBe(1);
+    const gw = new Session(s.world, { startHost: 'gateway' });
+    expect((await runLine(gw, 'ping -c 1 -W 1 10.0.0.50')).exitCode).toBe(0);
+  });
+
+  it('the default bridge has no DNS; a user-defined network answers names at 127.0.0.11', async () => {
+    const s = await docker(['docker network create app', 'docker run -dit --name a --network app alpine ash', 'docker run -dit --name b --network app alpine ash', 'docker run -dit --name c alpine ash']);
+    expect(await out(s, 'docker exec a cat /etc/resolv.conf')).toContain('nameserver 127.0.0.11\noptions ndots:0\n');
+    expect(await out(s, 'docker exec c cat /etc/resolv.conf')).toContain('nameserver 10.0.0.1\n');
+    const e = dockerOn(s.world.host('host')!)!;
+    const a = e.findContainer('a')!;
+    expect(a.netns!.nf.table('nat').chains.has('DOCKER_OUTPUT')).toBe(true);
+  });
+});
+
+describe('docker properties', () => {
+  it('addresses: unique per network, inside the subnet; removing everything restores the host', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.boolean()), { minLength: 1, maxLength: 12 }), async (plan) => {
+        const s = new Session(world('docker'), {});
+        const host = s.world.host('host')!;
+        const snapshot = async () => [await out(s, 'iptables-save | grep -v "^#"'), await out(s, 'ip -br link'), await out(s, 'ip route')].join('\n---\n');
+        const initial = await snapshot();
+        for (const n of ['n0', 'n1', 'n2']) await runLine(s, `docker network create ${n}`);
+        const names: string[] = [];
+        for (let i = 0; i < plan.length; i++) {
+          const [net, stop] = plan[i];
+          await runLine(s, `docker run -dit --name c${i} --network n${net} alpine ash`);
+          names.push(`c${i}`);
+          if (stop && i % 2 === 0) await runLine(s, `docker stop c${i}`);
+        }
+        const e = dockerOn(host)!;
+        for (const net of e.networks.values()) {
+          const seen = new Set<number>();
+          for (const ep of net.endpoints.values()) {
+            if (ep.ip === null) continue;
+            expect(seen.has(ep.ip)).toBe(false);
+            seen.add(ep.ip);
+            expect(net.pool!.contains(ep.ip), `${formatIpv4(ep.ip)} in ${net.name}`).toBe(true);
+            expect(ep.ip).not.toBe(net.gateway);
+          }
+        }
+        await runLine(s, `docker rm -f ${names.join(' ')}`);
+        await runLine(s, 'docker network rm n0 n1 n2');
+        expect(await snapshot()).toBe(initial);
+      }),
+      { numRuns: 12 },
+    );
+  });
+});
