@@ -5,14 +5,15 @@
 import type { Command, CommandContext } from '../context.ts';
 import { SECOND } from '../../sim/engine/scheduler.ts';
 import { formatIpv4, parseIpv4, type Ipv4 } from '../../sim/wire/addr.ts';
-import { ICMP_ECHO, IPPROTO_ICMP, type Packet } from '../../sim/wire/packet.ts';
-import { ipOutput, pathMtu } from '../../sim/net/stack.ts';
+import type { Packet } from '../../sim/wire/packet.ts';
+import { pathMtu } from '../../sim/net/stack.ts';
 import { routeOutput } from '../../sim/net/route.ts';
 import { strerror } from '../../sim/net/types.ts';
 import { icmpText } from '../../sim/wire/describe.ts';
 import { gaiError } from '../../sim/apps/dns.ts';
 import type { Link } from '../../sim/net/model.ts';
 import { parseSeconds, peerText, resolveHost, rttText } from './net-util.ts';
+import { openEcho, sendEcho } from './icmp-echo.ts';
 
 const USAGE = `
 Usage
@@ -277,9 +278,10 @@ async function ping(ctx: CommandContext, target: string, o: PingOpts): Promise<n
     if (!o.quiet) ctx.out(o.timestamps ? `[${((world.now) / SECOND + 1767603600).toFixed(6)}] ${s}\n` : `${s}\n`);
   };
 
-  ns.sockets.echo.set(id, {
+  const closeEcho = openEcho(
+    ns,
     id,
-    onReply: (p: Packet) => {
+    (p: Packet) => {
       const seq = p.icmp!.seq ?? 0;
       const t0 = sent.get(seq);
       if (t0 === undefined) return;
@@ -289,14 +291,14 @@ async function ping(ctx: CommandContext, target: string, o: PingOpts): Promise<n
       if (!dup) rtts.push(rtt);
       line(`${p.ip!.totalLength - 20} bytes from ${peerText(ctx, p.ip!.src, numeric)}: icmp_seq=${seq} ttl=${p.ip!.ttl} time=${rttText(rtt)} ms${dup ? ' (DUP!)' : ''}`);
     },
-    onError: (info) => {
+    (info) => {
       const seq = info.original.icmp?.seq ?? 0;
       if (!sent.has(seq)) return;
       errors++;
       answered.add(seq);
       line(`From ${peerText(ctx, info.from, numeric)} icmp_seq=${seq} ${icmpText(info.type, info.code, info.mtu)}`);
     },
-  });
+  );
 
   const sendOne = (seq: number) => {
     const now = world.now;
@@ -312,13 +314,7 @@ async function ping(ctx: CommandContext, target: string, o: PingOpts): Promise<n
       if (!o.quiet) ctx.out(`ping: local error: message too long, mtu=${mtu}\n`);
       return;
     }
-    const pkt: Packet = {
-      id: world.nextPacketId(),
-      ip: { src: route.src, dst, ttl: o.ttl, proto: IPPROTO_ICMP, id: ns.nextIpId(), df: o.pmtu !== 'dont' && total <= mtu, mf: false, fragOffset: 0, totalLength: total },
-      icmp: { type: ICMP_ECHO, code: 0, id, seq },
-      payloadLen: o.size,
-    };
-    const err = ipOutput(ns, pkt, { by: 'ping', oif, noFragment: o.pmtu === 'do' });
+    const err = sendEcho(ns, { src: route.src, dst, ttl: o.ttl, size: o.size, id, seq, oif, df: o.pmtu !== 'dont' && total <= mtu, noFragment: o.pmtu === 'do', by: 'ping' });
     if (err && err.errno === 'ENOBUFS') {
       answered.add(seq);
       ctx.out('ping: sendmsg: No buffer space available\n');
@@ -362,7 +358,7 @@ async function ping(ctx: CommandContext, target: string, o: PingOpts): Promise<n
   await ctx.wait(finished, endAt);
   done = true;
   timer?.cancel();
-  ns.sockets.echo.delete(id);
+  closeEcho();
 
   const received = rtts.length;
   const loss = transmitted ? Math.floor(((transmitted - received) * 100) / transmitted) : 0;
