@@ -225,6 +225,13 @@ describe('--format', () => {
     expect(c('{{index .NetworkSettings.Ports "80/tcp"}}').stdout).toBe('[map[HostIp:0.0.0.0 HostPort:8080] map[HostIp::: HostPort:8080]]\n');
   });
 
+  it('ports range in numeric order (fmtsort of network.Port), JSON keys in text order', () => {
+    const doc = container();
+    doc.NetworkSettings!.Ports = { '80/tcp': null, '443/tcp': [{ HostIp: '0.0.0.0', HostPort: '8443' }], '53/udp': null };
+    expect(c('{{range $p, $b := .NetworkSettings.Ports}}{{$p}} {{end}}', doc).stdout).toBe('53/udp 80/tcp 443/tcp \n');
+    expect(c('{{json .NetworkSettings.Ports}}', doc).stdout).toBe('{"443/tcp":[{"HostIp":"0.0.0.0","HostPort":"8443"}],"53/udp":null,"80/tcp":null}\n');
+  });
+
   it('a missing map key prints <no value> in the typed pass', () => {
     expect(c('{{.NetworkSettings.Networks.nope.IPAddress}}').stdout).toBe('<no value>\n');
   });

@@ -200,6 +200,9 @@ describe('docker ps formats (formatter.ContainerWrite)', () => {
         'a1b2c3d4e5f6   nginx     "/docker-entrypoint.…"   3 seconds ago   Up 2 seconds   0.0.0.0:8080->80/tcp, [::]:8080->80/tcp   web\n',
     );
     expect(renderPs([nginx], { format: '', quiet: true, nowUs: NOW }).out).toBe('a1b2c3d4e5f6\n');
+    const q = renderPs([nginx], { format: '{{.Names}}', quiet: true, nowUs: NOW });
+    expect(q.out).toBe('a1b2c3d4e5f6\n');
+    expect(q.warning).toBe('WARNING: Ignoring custom format, because both --format and --quiet are set.');
     expect(renderPs([nginx], { format: '{{.Names}}\\t{{.Label "x"}}|', nowUs: NOW }).out).toBe('web\t|\n');
     expect(renderPs([nginx], { format: '', noTrunc: true, nowUs: NOW }).out).toContain('"/docker-entrypoint.sh nginx -g \'daemon off;\'"');
   });

@@ -285,6 +285,12 @@ export function sortedEntries(v: GoMap | Record<string, unknown>): [unknown, unk
 
 function compareKeys(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
+  // network.Port is a struct {num uint16; proto}: fmtsort orders it by number first.
+  if (a instanceof GoText && b instanceof GoText && a.type === 'network.Port' && b.type === 'network.Port') {
+    const pa = /^(\d+)\/(.*)$/.exec(a.text);
+    const pb = /^(\d+)\/(.*)$/.exec(b.text);
+    if (pa && pb && pa[1] !== pb[1]) return Number(pa[1]) - Number(pb[1]);
+  }
   const sa = a instanceof GoText ? a.text : String(a);
   const sb = b instanceof GoText ? b.text : String(b);
   return compareBytes(sa, sb);

@@ -13,7 +13,7 @@
  *    `docker inspect CONTAINER` and `docker network inspect NET`, field for field in the daemon's
  *    order. inspect.ts turns them into Go-typed values and back into the daemon's exact JSON.
  */
-import { GoError, GoFloat, GoMap, GoNil, GoSlice, GoStruct, GoText, isPlainObject, jsonNumber, sortedEntries, type GoField } from './govalue.ts';
+import { GoError, GoFloat, GoMap, GoNil, GoSlice, GoStruct, GoText, isPlainObject, jsonNumber, sortedEntries } from './govalue.ts';
 
 export interface EncodeOptions {
   /** Escape <, > and & as \u003c, \u003e, \u0026 (json.Marshal's default: true). */
@@ -725,9 +725,4 @@ export interface NetworkInspect {
   Services?: Record<string, unknown>;
   /** API 1.52: IPAM usage per subnet, e.g. {"IPAM":{"Subnets":{"172.18.0.0/16":{"IPsInUse":4,"DynamicIPsAvailable":65532}}}}. */
   Status?: { IPAM: { Subnets?: Record<string, { IPsInUse: number; DynamicIPsAvailable: number }> } };
-}
-
-/** A GoField list helper for hand-built structs (Go name, value, JSON name). */
-export function fields(...f: [string, unknown, string?][]): GoField[] {
-  return f.map(([name, value, json]) => ({ name, value, json }));
 }

@@ -218,6 +218,8 @@ export interface FormatResult {
   out: string;
   /** The error line for stderr (no trailing newline), when !ok. */
   error?: string;
+  /** A warning the CLI prints on stderr before the output (docker ps --format with --quiet). */
+  warning?: string;
 }
 
 /** A header map (formatter.SubHeaderContext) with its Label method. */
@@ -600,6 +602,7 @@ export interface PsOptions {
  * "failed to parse template: ..." / "failed to execute template: ..."), then renders.
  */
 export function renderPs(containers: ContainerSummaryRow[], opts: PsOptions): FormatResult {
+  const warning = opts.format.length > 0 && opts.quiet ? 'WARNING: Ignoring custom format, because both --format and --quiet are set.' : undefined;
   if (opts.format.length > 0) {
     try {
       const t = parseDockerTemplate(opts.format);
@@ -611,7 +614,8 @@ export function renderPs(containers: ContainerSummaryRow[], opts: PsOptions): Fo
   }
   const format = containerFormat(opts.format, opts.quiet ?? false, opts.size ?? false);
   const rows = containers.map((c) => containerRow(c, { trunc: !opts.noTrunc, nowUs: opts.nowUs }));
-  return renderFormat(format, rows, CONTAINER_HEADERS);
+  const r = renderFormat(format, rows, CONTAINER_HEADERS);
+  return warning ? { ...r, warning } : r;
 }
 
 // ---------------------------------------------------------------------------------------------
