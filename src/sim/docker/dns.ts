@@ -17,6 +17,7 @@ import { tcpListen } from '../transport/tcp.ts';
 import { addResolverRules } from './firewall.ts';
 import { usableNameservers } from './files.ts';
 import type { Container, DockerEngine } from './engine.ts';
+import { serviceLookup } from './swarm.ts';
 
 export interface EmbeddedDns {
   readonly udpPort: number;
@@ -42,6 +43,10 @@ export function embeddedLookup(engine: DockerEngine, c: Container, name: string,
     return 'forward';
   }
   const found: Ipv4[] = [];
+  if (engine.swarm) {
+    const svc = serviceLookup(engine.swarm, [...c.endpoints.keys()], q);
+    if (svc) return qtype === TYPE_A ? svc.map((ip) => ({ name: q, type: TYPE_A, ttl: 600, data: formatIpv4(ip) })) : [];
+  }
   for (const own of c.endpoints.values()) {
     const net = own.network;
     if (net.isDefaultBridge) continue;

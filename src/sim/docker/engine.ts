@@ -22,6 +22,8 @@ import { findImage, knownRepository, type ResolvedImage } from './images.ts';
 import { hostsFile, resolvConf, type HostsEntry } from './files.ts';
 import { startEmbeddedDns, type EmbeddedDns } from './dns.ts';
 import { startImageServices, startProxy, type Running } from './services.ts';
+import { tcpListen } from '../transport/tcp.ts';
+import { announce, ensureGwBridge, overlayLeg, programVips, type OverlayInfo, type Swarm, type SwarmNode } from './swarm.ts';
 
 export type Driver = 'bridge' | 'host' | 'null' | 'macvlan' | 'ipvlan' | 'overlay';
 
@@ -51,6 +53,10 @@ export interface DockerNetwork {
   readonly predefined: boolean;
   /** which endpoints are attached, by container id */
   readonly endpoints: Map<string, Endpoint>;
+  /** overlay networks: the VNI and each node's sandbox */
+  readonly overlay?: OverlayInfo;
+  /** the swarm's routing-mesh network */
+  readonly ingress?: boolean;
 }
 
 export interface Endpoint {
@@ -106,6 +112,8 @@ export interface ContainerSpec {
 
 export interface Container {
   readonly id: string;
+  /** the engine (node) the container runs on */
+  readonly engine: DockerEngine;
   name: string;
   readonly image: ResolvedImage;
   readonly spec: ContainerSpec;
@@ -143,6 +151,9 @@ export class DockerEngine {
   readonly networks = new Map<string, DockerNetwork>();
   readonly containers = new Map<string, Container>();
   private readonly rng: Rng;
+  /** set when the node is part of a swarm */
+  swarm: Swarm | null = null;
+  swarmNode: SwarmNode | null = null;
   /** host ports handed out to published ports, by `proto/ip:port` */
   private readonly hostPorts = new Map<string, string>();
   private nextEphemeral = 32768;
@@ -167,6 +178,21 @@ export class DockerEngine {
 
   get now(): Micros {
     return this.host.world.now;
+  }
+
+  /** A listener dockerd itself holds on the host (swarm ports). */
+  listenTcp(port: number, owner: string): void {
+    tcpListen(this.ns, 0, port, 4096, owner, 1, (c) => {
+      c.handlers = { onEof: () => c.close() };
+    });
+  }
+
+  rngMac(): string {
+    return this.rng.mac();
+  }
+
+  hex7(): string {
+    return this.rng.nextU32().toString(16).padStart(8, '0').slice(0, 7);
   }
 
   newId(): string {
@@ -196,9 +222,10 @@ export class DockerEngine {
   }
 
   findNetwork(ref: string): DockerNetwork | null {
-    for (const n of this.networks.values()) if (n.name === ref) return n;
-    for (const n of this.networks.values()) if (n.id === ref) return n;
-    const byPrefix = [...this.networks.values()].filter((n) => n.id.startsWith(ref));
+    const all = [...this.networks.values(), ...(this.swarm ? [...this.swarm.networks.values()].filter((n) => !this.networks.has(n.id)) : [])];
+    for (const n of all) if (n.name === ref) return n;
+    for (const n of all) if (n.id === ref) return n;
+    const byPrefix = all.filter((n) => n.id.startsWith(ref));
     return byPrefix.length === 1 ? byPrefix[0] : null;
   }
 
@@ -216,7 +243,18 @@ export class DockerEngine {
     const driver = (o.driver ?? 'bridge') as Driver;
     if ([...this.networks.values()].some((n) => n.name === o.name)) throw new DockerError(`network with name ${o.name} already exists`);
     if (driver === 'host' || driver === 'null') throw new DockerError(`only one instance of "${driver}" network is allowed`);
-    if (driver === 'overlay') throw new DockerError('This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.');
+    if (driver === 'overlay') {
+      if (!this.swarm) throw new DockerError('This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.');
+      if (this.swarmNode?.role !== 'manager') throw new DockerError('Cannot create a multi-host network from a worker node. Please create the network from a manager node.');
+      let subnet: Subnet | undefined;
+      if (o.subnet !== undefined) {
+        const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(o.subnet);
+        const addr = m ? parseIpv4(m[1]) : null;
+        if (!m || addr === null) throw new DockerError(`invalid subnet ${o.subnet} : invalid CIDR address: ${o.subnet}`);
+        subnet = { addr: networkOf(addr, Number(m[2])), len: Number(m[2]) };
+      }
+      return this.swarm.createNetwork(this, { name: o.name, subnet, gateway: o.gateway !== undefined ? (parseIpv4(o.gateway) ?? undefined) : undefined, attachable: !!o.attachable, internal: !!o.internal, labels: o.labels });
+    }
     if (driver !== 'bridge' && driver !== 'macvlan' && driver !== 'ipvlan') throw new DockerError(`could not find plugin ${driver} in v1 plugin registry: plugin not found`);
     const options = o.options ?? {};
     let subnet: Subnet | null = null;
@@ -323,6 +361,15 @@ export class DockerEngine {
     const n = this.findNetwork(ref);
     if (!n) throw new DockerError(`network ${ref} not found`);
     if (n.predefined) throw new DockerError(`${n.name} is a pre-defined network and cannot be removed`);
+    if (n.overlay) {
+      if (this.swarmNode?.role !== 'manager') throw new DockerError(`network ${n.name} is a swarm network and cannot be removed from a worker node`);
+      if (n.endpoints.size) {
+        const list = [...n.endpoints.values()].map((e) => `name:"${e.container.name}" id:"${e.id.slice(0, 12)}"`).join(', ');
+        throw new DockerError(`error while removing network: network ${n.name} has active endpoints (${list})`);
+      }
+      this.swarm!.removeNetwork(n);
+      return n;
+    }
     if (n.endpoints.size) {
       const list = [...n.endpoints.values()].map((e) => `name:"${e.container.name}" id:"${e.id.slice(0, 12)}"`).join(', ');
       throw new DockerError(`error while removing network: network ${n.name} has active endpoints (${list})`);
@@ -373,6 +420,7 @@ export class DockerEngine {
       if (!other) throw new DockerError(`No such container: ${mode.slice('container:'.length)}`);
     } else if (!this.findNetwork(mode)) throw new DockerError(`network ${mode} not found`);
     const net = mode.startsWith('container:') ? null : this.findNetwork(mode)!;
+    if (net?.overlay && !net.attachable && !spec.labels?.['com.docker.swarm.task.id']) throw new DockerError(`Could not attach to network ${mode}: rpc error: code = PermissionDenied desc = network ${mode} not manually attachable`);
     if (spec.ip !== undefined && (!net || net.isDefaultBridge)) throw new DockerError('user specified IP address is supported on user defined networks only');
     if (spec.aliases?.length && (!net || net.isDefaultBridge)) throw new DockerError('network-scoped alias is supported only for containers in user defined networks');
     if ((spec.ports?.length || spec.publishAll) && net && (net.driver === 'host' || net.driver === 'null')) {
@@ -380,6 +428,7 @@ export class DockerEngine {
     }
     const c: Container = {
       id,
+      engine: this,
       name: spec.name ?? this.randomName(),
       image,
       spec,
@@ -456,7 +505,11 @@ export class DockerEngine {
     const hex = () => this.rng.nextU32().toString(16).padStart(8, '0').slice(0, 7);
     let hostVeth: Link | null = null;
     let ctrLink: Link;
-    if (net.driver === 'bridge') {
+    if (net.overlay) {
+      const leg = overlayLeg(this, c, net, ifName);
+      hostVeth = leg.hostVeth;
+      ctrLink = leg.ctrLink;
+    } else if (net.driver === 'bridge') {
       const hostName = `veth${hex()}`;
       const tmpName = `veth${hex()}`;
       const r = addLink(this.ns, { name: hostName, kind: 'veth', peerName: tmpName });
@@ -482,7 +535,7 @@ export class DockerEngine {
     setUp(ctrLink);
     // the first network with a gateway gives the default route
     const hasDefault = ns.routes.some((r) => r.table === RT_TABLE_MAIN && r.len === 0);
-    if (!hasDefault && net.gateway !== null && !net.internal) addRoute(ns, { dst: 0, len: 0, via: net.gateway, dev: ctrLink, table: RT_TABLE_MAIN });
+    if (!hasDefault && net.gateway !== null && !net.internal && !net.overlay) addRoute(ns, { dst: 0, len: 0, via: net.gateway, dev: ctrLink, table: RT_TABLE_MAIN });
     const ep: Endpoint = {
       id: this.newId(),
       network: net,
@@ -499,13 +552,27 @@ export class DockerEngine {
     };
     c.endpoints.set(net.id, ep);
     net.endpoints.set(c.id, ep);
-    if (!net.isDefaultBridge && !c.dns) c.dns = startEmbeddedDns(c, this);
+    if (!net.isDefaultBridge && !c.dns && net.name !== 'docker_gwbridge') c.dns = startEmbeddedDns(c, this);
+    if (net.overlay) {
+      announce(net, ep, true);
+      // the overlay has no way out: a hidden leg on docker_gwbridge gives the default route
+      if (!net.internal && !ns.routes.some((r) => r.table === RT_TABLE_MAIN && r.len === 0)) this.gatewayLeg(c);
+      if (this.swarm) programVips(this.swarm, net);
+    }
     return ep;
+  }
+
+  /** The hidden docker_gwbridge endpoint of an overlay container (not listed by inspect). */
+  private gatewayLeg(c: Container): void {
+    const gw = ensureGwBridge(this);
+    const ep = this.attach(c, gw, [], null);
+    void ep;
   }
 
   /** Leave a network: the veth goes, the address goes back to the pool. */
   private detach(c: Container, ep: Endpoint): void {
     const net = ep.network;
+    if (net.overlay) announce(net, ep, false);
     if (ep.ip !== null) {
       this.unpublishOn(c, ep);
       net.pool?.release(ep.ip);

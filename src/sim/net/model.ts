@@ -56,9 +56,20 @@ export interface VxlanInfo {
   /** the namespace whose stack carries the encapsulated packets (where the device was created) */
   underlay: Netns;
   learning: boolean;
+  /** `proxy`: answer ARP requests from the neighbour table instead of flooding them (arp_reduce) */
+  proxy?: boolean;
   ttl: number;
   /** FDB entries: MAC → remote VTEP (the all-zero MAC is the default destination) */
   fdb: Map<Mac, { dst: Ipv4; self: boolean; permanent: boolean; updated: Micros }>;
+}
+
+/** An IPVS virtual service: round robin over real servers (masquerading forwarding). */
+export interface IpvsService {
+  readonly proto: 'tcp' | 'udp';
+  readonly vip: Ipv4;
+  readonly port: number;
+  backends: { addr: Ipv4; port: number }[];
+  next: number;
 }
 
 /** Counters as `ip -s link` prints them. */
@@ -321,6 +332,8 @@ export class Netns {
   routes: Route[] = [];
   neigh = new Map<string, NeighEntry>();
   readonly nf = new Netfilter();
+  /** IPVS virtual services, by `proto:vip:port` (vip 0 = any local address, a fwmark-like service) */
+  readonly ipvs = new Map<string, IpvsService>();
   readonly ct: Conntrack;
   readonly sysctl = new Map<string, string>();
   /** ids this namespace has assigned to other namespaces (netnsid) */

@@ -648,7 +648,7 @@ function tcpFlagWords(f: number): string {
 /** conntrack: attach (or create) the connection for this packet. */
 function ctIn(skb: Skb): void {
   if (skb.ct) return;
-  if (!skb.ns.nf.ctNeeded()) {
+  if (!skb.ns.nf.ctNeeded() && !skb.ns.ipvs.size) {
     skb.ctState = 'UNTRACKED';
     return;
   }
@@ -705,6 +705,10 @@ function natHook(skb: Skb, hook: Hook, manip: 'SRC' | 'DST', inDev: Link | null,
   if (!e.confirmed && skb.ctDir === 0 && !done && skb.ctState !== 'RELATED') {
     if (manip === 'DST') e.dstNatDone = true;
     else e.srcNatDone = true;
+    if (manip === 'DST' && ipvsSchedule(skb, hook, inDev ?? outDev)) {
+      applyNat(skb, manip);
+      return true;
+    }
     if (!ns.nf.isEmpty('nat')) {
       const v = ns.nf.traverse('nat', hook, matchContext(skb, inDev, outDev), skb.pkt.ip!.totalLength, observer(skb));
       if (v.verdict === 'DROP') {
@@ -765,6 +769,32 @@ function setupNat(skb: Skb, t: Target, manip: 'SRC' | 'DST', inDev: Link | null,
     e.srcNat = true;
     return true;
   }
+  return true;
+}
+
+/**
+ * IPVS (the kernel's L4 load balancer, as Docker's service VIPs and routing mesh use it): a new
+ * connection to a virtual service is given a real server, round robin, and the connection's
+ * tuple rewritten to it; replies come back from the virtual address.
+ */
+function ipvsSchedule(skb: Skb, hook: Hook, dev: Link | null): boolean {
+  const ns = skb.ns;
+  if (!ns.ipvs.size || (hook !== 'OUTPUT' && hook !== 'PREROUTING')) return false;
+  const p = skb.pkt;
+  const ip = p.ip!;
+  const proto = p.tcp ? 'tcp' : p.udp ? 'udp' : null;
+  if (!proto) return false;
+  const dport = p.tcp ? p.tcp.dport : p.udp!.dport;
+  const svc = ns.ipvs.get(`${proto}:${ip.dst}:${dport}`) ?? ns.ipvs.get(`${proto}:0:${dport}`);
+  if (!svc || (svc.vip === 0 && !ns.isLocalAddr(ip.dst)) || !svc.backends.length) return false;
+  const real = svc.backends[svc.next % svc.backends.length];
+  svc.next++;
+  const e = skb.ct!;
+  e.reply = { ...e.reply, src: real.addr, sport: real.port };
+  e.dstNat = true;
+  emit(ns, 'nat', p, `IPVS: ${proto.toUpperCase()} ${formatIpv4(ip.dst)}:${dport} is a virtual service; round robin picks ${formatIpv4(real.addr)}:${real.port}`, dev, {
+    nat: { before: `${formatIpv4(ip.dst)}:${dport}`, after: `${formatIpv4(real.addr)}:${real.port}`, kind: 'DNAT' },
+  });
   return true;
 }
 
@@ -879,7 +909,7 @@ function processIp(skb: Skb): void {
     drop(ns, skb.pkt, 'IP_INNOROUTES', `martian packet ${formatIpv4(raw.src)} > ${formatIpv4(raw.dst)} on ${inDev.name}: dropped`, inDev);
     return;
   }
-  if (ns.nf.ctNeeded() && (raw.mf || raw.fragOffset > 0)) {
+  if ((ns.nf.ctNeeded() || ns.ipvs.size) && (raw.mf || raw.fragOffset > 0)) {
     // nf_defrag_ipv4: conntrack needs whole packets, so fragments are reassembled before
     // PREROUTING (and cut again on the way out if they still do not fit)
     const whole = defrag(ns, skb.pkt);
@@ -1315,6 +1345,23 @@ function sendReject(skb: Skb, how: string, inDev: Link | null): void {
 function vxlanXmit(dev: Link, pkt: Packet): void {
   const ns = dev.ns;
   const v = dev.vxlan!;
+  if (v.proxy && pkt.arp && pkt.arp.op === 1) {
+    // arp_reduce: a proxying VXLAN device answers from its neighbour table; unknown targets get nothing
+    const n = ns.neigh.get(neighKey(dev.ifindex, pkt.arp.tpa));
+    if (!n || !n.mac) {
+      drop(ns, pkt, 'UNHANDLED', `${dev.name} (proxy): no neighbour entry for ${formatIpv4(pkt.arp.tpa)}, the ARP request is not sent`, dev);
+      return;
+    }
+    const reply: Packet = {
+      id: ns.world.nextPacketId(),
+      eth: { src: n.mac, dst: pkt.arp.sha, type: 'arp' },
+      arp: { op: 2, sha: n.mac, spa: pkt.arp.tpa, tha: pkt.arp.sha, tpa: pkt.arp.spa },
+      payloadLen: 0,
+    };
+    emit(ns, 'neigh', pkt, `${dev.name} (proxy) answers ARP who-has ${formatIpv4(pkt.arp.tpa)} from its neighbour table: ${n.mac}`, dev);
+    ns.world.sched.after(1, () => netifRx(dev, reply));
+    return;
+  }
   const dstMac = pkt.eth?.dst ?? BROADCAST_MAC;
   let remote: Ipv4 | null = null;
   const entry = v.fdb.get(dstMac);

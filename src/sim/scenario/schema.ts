@@ -52,6 +52,8 @@ export const HostSchema = z
     resolver: z.string().optional(),
     /** run an sshd on port 22 so other hosts can `ssh` here (default true) */
     ssh: z.boolean().default(true),
+    /** install and start Docker Engine (after the host's routes and sysctls, before its setup) */
+    docker: z.boolean().default(false),
     /** shell commands run on this host after the whole topology exists */
     setup: z.array(z.string()).default([]),
   })

@@ -16,6 +16,7 @@ import { execTemplate, tabwrite } from './template.ts';
 import { ensureToolboxes } from './toolboxes.ts';
 import { containerInspect, networkInspect, goJsonIndent, isoTime } from './inspect.ts';
 import { composeCommand } from './compose.ts';
+import { nodeCommand, serviceCommand, swarmCommand } from './swarm-cli.ts';
 
 /** What a subcommand returns: its exit status. */
 type Sub = (ctx: CommandContext, e: DockerEngine, argv: readonly string[]) => Promise<number> | number;
@@ -972,6 +973,9 @@ const SUBS: Record<string, Sub> = {
   version: (ctx, e) => version(ctx, e),
   info: (ctx, e) => info(ctx, e),
   compose: (ctx, e, a) => composeCommand(ctx, e, a),
+  swarm: (ctx, e, a) => swarmCommand(ctx, e, a),
+  node: (ctx, e, a) => nodeCommand(ctx, e, a),
+  service: (ctx, e, a) => serviceCommand(ctx, e, a),
 };
 
 const CONTAINER_SUBS: Record<string, string> = { ls: 'ps', list: 'ps', ps: 'ps', run: 'run', create: 'create', start: 'start', stop: 'stop', kill: 'kill', restart: 'restart', rm: 'rm', remove: 'rm', exec: 'exec', logs: 'logs', port: 'port' };

@@ -11,9 +11,16 @@ const BUSYBOX_APPLETS = ['sh', 'ash', 'cat', 'echo', 'ls', 'grep', 'head', 'tail
 const DEBIAN_BASE = ['sh', 'bash', 'cat', 'echo', 'ls', 'grep', 'head', 'tail', 'wc', 'sort', 'uniq', 'cut', 'tr', 'tee', 'mkdir', 'rm', 'touch', 'sleep', 'hostname', 'uname', 'date', 'id', 'whoami', 'kill', 'clear'];
 const NETSHOOT = [...DEBIAN_BASE, 'zsh', 'ping', 'ip', 'curl', 'nc', 'ss', 'tcpdump', 'iptables', 'iptables-save', 'traceroute', 'tracepath', 'dig', 'nslookup', 'host', 'bridge', 'conntrack', 'sysctl'];
 
-/** Only the names some implementation provides: a flavour, or the host's. */
-function present(names: readonly string[], flavours: readonly string[]): string[] {
-  return names.filter((n) => flavours.some((f) => flavourCommand(f, n)) || COMMANDS.has(n));
+/** Tools whose output does not depend on the implementation enough to matter here. */
+const GENERIC = new Set(['sh', 'ash', 'bash', 'cat', 'echo', 'ls', 'grep', 'head', 'tail', 'wc', 'sort', 'uniq', 'cut', 'tr', 'tee', 'mkdir', 'rm', 'touch', 'sleep', 'uname', 'date', 'id', 'whoami', 'kill', 'clear']);
+
+/**
+ * The names some implementation provides: the image's flavour first; the host's own only for
+ * generic tools, or for images whose tools are the host's kind (no flavour given). A network tool
+ * a flavour lacks is left out rather than shown in another tool's format.
+ */
+function present(names: readonly string[], flavours: readonly string[], hostTools: readonly string[] = []): string[] {
+  return names.filter((n) => flavours.some((f) => flavourCommand(f, n)) || (COMMANDS.has(n) && (!flavours.includes('busybox') || GENERIC.has(n) || hostTools.includes(n))));
 }
 
 let defined = false;
@@ -25,7 +32,8 @@ export function ensureToolboxes(): void {
   const bb = ['busybox'];
   defineToolbox('alpine', 'ash', bb, present(BUSYBOX_APPLETS, bb));
   defineToolbox('busybox', 'ash', bb, present(BUSYBOX_APPLETS, bb));
-  defineToolbox('curl', 'ash', bb, present([...BUSYBOX_APPLETS, 'curl'], bb));
+  // curlimages/curl: Alpine's BusyBox plus a real curl
+  defineToolbox('curl', 'ash', bb, present([...BUSYBOX_APPLETS, 'curl'], bb, ['curl']));
   defineToolbox('ubuntu', 'bash', [], present(DEBIAN_BASE, []));
   defineToolbox('nginx', 'bash', [], present(DEBIAN_BASE, []));
   defineToolbox('python', 'bash', [], present([...DEBIAN_BASE, 'python3'], []));

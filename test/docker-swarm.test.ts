@@ -1,0 +1,92 @@
+/**
+ * Swarm mode across two simulated hosts (docs/examples/swarm-two-nodes.yaml): joining over the
+ * network, overlay networks carried in VXLAN on UDP 4789 with an MTU of 1450, service VIPs
+ * answered by the embedded DNS and spread by IPVS, and the routing mesh.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Session, runLine } from '../src/shell/index.ts';
+import { runScenarioSetup } from '../src/shell/setup.ts';
+import { loadScenarioText } from '../src/sim/scenario/load.ts';
+
+const YAML = readFileSync(join(import.meta.dirname, '..', 'docs', 'examples', 'swarm-two-nodes.yaml'), 'utf8');
+
+async function swarm(lines: string[]): Promise<{ manager: Session; worker: Session }> {
+  const r = loadScenarioText(YAML, 1);
+  if (!r.ok) throw new Error(r.errors.join('; '));
+  const err = await runScenarioSetup(r.world, r.scenario);
+  if (err) throw new Error(err);
+  const manager = new Session(r.world, { startHost: 'manager' });
+  const worker = new Session(r.world, { startHost: 'worker' });
+  const init = await runLine(manager, 'docker swarm init');
+  expect(init.exitCode).toBe(0);
+  const token = (await runLine(manager, 'docker swarm join-token -q worker')).output.trim();
+  const join = await runLine(worker, `docker swarm join --token ${token} 192.168.50.10:2377`);
+  expect(join).toMatchObject({ exitCode: 0, output: 'This node joined a swarm as a worker.\n' });
+  for (const l of lines) {
+    const [who, cmd] = l.split(': ');
+    const res = await runLine(who === 'w' ? worker : manager, cmd);
+    if (res.exitCode !== 0) throw new Error(`${l}: ${res.output}`);
+  }
+  return { manager, worker };
+}
+
+describe('docker swarm', () => {
+  it('joins over the network: a wrong token and an unreachable manager fail', async () => {
+    const { worker } = await swarm([]);
+    const again = await runLine(worker, 'docker swarm join --token x 192.168.50.10:2377');
+    expect(again.output).toContain('This node is already part of a swarm');
+    expect((await runLine(worker, 'docker network create -d overlay x')).output).toBe('Error response from daemon: Cannot create a multi-host network from a worker node. Please create the network from a manager node.\n');
+  });
+
+  it('an attachable overlay carries container traffic in VXLAN between the hosts', async () => {
+    const { manager } = await swarm(['m: docker network create -d overlay --attachable appnet', 'm: docker run -dit --name a1 --network appnet alpine ash', 'w: docker run -dit --name b1 --network appnet alpine ash']);
+    const addr = await runLine(manager, 'docker exec a1 ip addr show eth0');
+    expect(addr.output).toContain('mtu 1450');
+    expect(addr.output).toContain('inet 10.0.1.2/24');
+    const ping = await runLine(manager, 'docker exec a1 ping -c 1 b1');
+    expect(ping.exitCode).toBe(0);
+    expect(ping.output).toContain('PING b1 (10.0.1.3)');
+    const encap = ping.events.filter((e) => e.kind === 'encap');
+    expect(encap.length).toBeGreaterThan(0);
+    expect(encap[0].summary).toMatch(/VNI 4097.*192\.168\.50\.10:\d+ > 192\.168\.50\.11:4789/);
+    const cap = await runLine(manager, 'tcpdump -i eth0 -n udp port 4789');
+    expect(cap.output).toMatch(/IP 192\.168\.50\.10\.\d+ > 192\.168\.50\.11\.4789: VXLAN, flags \[I\] \(0x08\), vni 4097\nIP 10\.0\.1\.2 > 10\.0\.1\.3: ICMP echo request/);
+    // no ARP ever crosses the tunnel: the VXLAN device answers from the neighbour table
+    expect(cap.output).not.toContain('ARP');
+  });
+
+  it('a non-attachable overlay refuses standalone containers', async () => {
+    const { manager } = await swarm(['m: docker network create -d overlay private']);
+    const r = await runLine(manager, 'docker run -dit --network private alpine ash');
+    expect(r.exitCode).toBe(125);
+    expect(r.output).toContain('Could not attach to network private: rpc error: code = PermissionDenied desc = network private not manually attachable');
+  });
+
+  it('a service name resolves to its VIP; connections to it reach the tasks on both hosts', async () => {
+    const { manager } = await swarm(['m: docker network create -d overlay --attachable appnet', 'm: docker run -dit --name client --network appnet alpine ash', 'm: docker service create -d --name web --replicas 2 --network appnet traefik/whoami']);
+    const ns = await runLine(manager, 'docker exec client nslookup web');
+    expect(ns.output).toMatch(/Name:\tweb\nAddress: 10\.0\.1\.3\n/);
+    const tasks = await runLine(manager, 'docker exec client nslookup tasks.web');
+    expect(tasks.output.match(/Address: 10\.0\.1\.\d+/g)?.length).toBe(2);
+    const hosts = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      const r = await runLine(manager, 'docker exec client wget -q -O- http://web/');
+      expect(r.exitCode).toBe(0);
+      hosts.add(/Hostname: (\S+)/.exec(r.output)![1]);
+      expect(r.events.some((e) => e.kind === 'nat' && e.summary.startsWith('IPVS'))).toBe(true);
+    }
+    expect(hosts.size).toBe(2);
+  });
+
+  it('the routing mesh: a published port answers on every node, wherever the task runs', async () => {
+    const { manager, worker } = await swarm(['m: docker service create -d --name web --replicas 1 -p 8080:80 nginx']);
+    const ps = await runLine(manager, 'docker service ps web');
+    expect(ps.output).toMatch(/web\.1 +nginx:latest +manager /);
+    // the worker runs no task, yet its port 8080 answers
+    const r = await runLine(worker, 'curl -s -o /dev/null -w "%{http_code}\\n" http://192.168.50.11:8080/');
+    expect(r.output).toBe('200\n');
+    expect(await runLine(worker, 'iptables -t nat -S DOCKER-INGRESS').then((x) => x.output)).toMatch(/-A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172\.18\.0\.2:8080\n-A DOCKER-INGRESS -j RETURN\n/);
+  });
+});
