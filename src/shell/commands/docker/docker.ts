@@ -12,9 +12,10 @@ import { allImages, findImage, imageId } from '../../../sim/docker/images.ts';
 import { subnetText } from '../../../sim/docker/ipam.ts';
 import { formatIpv4 } from '../../../sim/wire/addr.ts';
 import { all, bool, flag, FlagError, parseFlags, type FlagSpec, type Parsed } from './args.ts';
-import { execTemplate, tabwrite } from './template.ts';
+import { tabwrite } from './template.ts';
+import { containerStatus, renderInspect, renderNetworkLs, renderPs, type ContainerSummaryRow, type InspectEntry, type PortSummary } from './format/index.ts';
 import { ensureToolboxes } from './toolboxes.ts';
-import { containerInspect, networkInspect, goJsonIndent, isoTime } from './inspect.ts';
+import { containerInspect, networkInspect, isoTime, unixUs } from './inspect.ts';
 import { composeCommand } from './compose.ts';
 import { nodeCommand, serviceCommand, swarmCommand } from './swarm-cli.ts';
 
@@ -453,40 +454,36 @@ async function exec(ctx: CommandContext, e: DockerEngine, argv: readonly string[
 
 // ---- ps, logs, port, images --------------------------------------------------------------------------
 
-function ago(us: number): string {
-  const s = Math.floor(us / SECOND);
-  if (s < 1) return 'Less than a second';
-  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
-  const m = Math.floor(s / 60);
-  if (m === 1) return 'About a minute';
-  if (m < 60) return `${m} minutes`;
-  const h = Math.floor(m / 60);
-  if (h === 1) return 'About an hour';
-  if (h < 48) return `${h} hours`;
-  return `${Math.floor(h / 24)} days`;
-}
-
-function portsColumn(e: DockerEngine, c: Container): string {
-  if (c.state !== 'running') return '';
-  const shown: string[] = [];
-  for (const b of c.bindings) shown.push(`${b.hostIp}:${b.hostPort}->${b.spec.containerPort}/${b.spec.proto}`);
-  for (const x of c.image.info.exposed) {
-    const [port, proto] = x.split('/');
-    if (!c.bindings.some((b) => b.spec.containerPort === Number(port) && b.spec.proto === proto)) shown.push(x);
+function summaryRow(e: DockerEngine, c: Container): ContainerSummaryRow {
+  const ports: PortSummary[] = [];
+  if (c.state === 'running') {
+    for (const b of c.bindings) ports.push({ IP: b.hostIp, PrivatePort: b.spec.containerPort, PublicPort: b.hostPort, Type: b.spec.proto });
+    for (const x of c.image.info.exposed) {
+      const [port, proto] = x.split('/');
+      if (!c.bindings.some((b) => b.spec.containerPort === Number(port) && b.spec.proto === proto)) ports.push({ PrivatePort: Number(port), Type: proto });
+    }
   }
-  void e;
-  return shown.join(', ');
-}
-
-function statusColumn(e: DockerEngine, c: Container): string {
-  if (c.state === 'running') return `Up ${ago(e.uptime(c))}`;
-  if (c.state === 'created') return 'Created';
-  return `Exited (${c.exitCode}) ${ago(e.now - (c.finishedAt ?? e.now))} ago`;
-}
-
-function commandColumn(c: Container): string {
-  const text = processArgv(c).join(' ');
-  return `"${text.length > 20 ? `${text.slice(0, 19)}…` : text}"`;
+  return {
+    Id: c.id,
+    Names: [`/${c.name}`],
+    Image: c.spec.image,
+    ImageID: `sha256:${c.image.id}`,
+    Command: processArgv(c).join(' '),
+    Created: Math.floor(unixUs(c.created) / SECOND),
+    Ports: ports,
+    Labels: { ...(c.spec.labels ?? {}) },
+    State: c.state,
+    Status: containerStatus(
+      {
+        running: c.state === 'running',
+        exitCode: c.exitCode,
+        startedAtUs: c.startedAt !== null ? unixUs(c.startedAt) : undefined,
+        finishedAtUs: c.finishedAt !== null ? unixUs(c.finishedAt) : undefined,
+      },
+      unixUs(e.now),
+    ),
+    Networks: e.networksOf(c).map((n) => n.net.name),
+  };
 }
 
 function ps(ctx: CommandContext, e: DockerEngine, argv: readonly string[]): number {
@@ -501,42 +498,16 @@ function ps(ctx: CommandContext, e: DockerEngine, argv: readonly string[]): numb
     else if (k === 'network') list = list.filter((c) => e.networksOf(c).some((n) => n.net.name === v || n.net.id.startsWith(v)));
     else if (k === 'label') list = list.filter((c) => (c.spec.labels ?? {})[v.split('=')[0]] !== undefined);
   }
-  const trunc = !bool(p, 'no-trunc');
-  if (bool(p, 'quiet')) {
-    for (const c of list) ctx.out(`${trunc ? c.id.slice(0, 12) : c.id}\n`);
-    return 0;
+  const r = renderPs(
+    list.map((c) => summaryRow(e, c)),
+    { format: flag(p, 'format') ?? '', quiet: bool(p, 'quiet'), noTrunc: bool(p, 'no-trunc'), size: bool(p, 'size'), nowUs: unixUs(e.now) },
+  )
+  if (r.warning) ctx.err(`${r.warning}\n`);
+  if (!r.ok) {
+    ctx.err(`${r.error}\n`);
+    return 1;
   }
-  const rows = list.map((c) => ({
-    ID: trunc ? c.id.slice(0, 12) : c.id,
-    Image: c.spec.image,
-    Command: trunc ? commandColumn(c) : `"${processArgv(c).join(' ')}"`,
-    CreatedAt: isoTime(c.created),
-    RunningFor: `${ago(e.now - c.created)} ago`,
-    Status: statusColumn(e, c),
-    State: c.state,
-    Ports: portsColumn(e, c),
-    Names: c.name,
-    Networks: e.networksOf(c).map((n) => n.net.name).join(','),
-    Labels: Object.entries(c.spec.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
-  }));
-  const format = flag(p, 'format');
-  if (format !== undefined && !format.startsWith('table')) return printFormat(ctx, format, rows);
-  const header = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'];
-  ctx.out(tabwrite([header, ...rows.map((r) => [r.ID, r.Image, r.Command, r.RunningFor, r.Status, r.Ports, r.Names])]));
-  return 0;
-}
-
-function printFormat(ctx: CommandContext, format: string, rows: readonly unknown[]): number {
-  let out = '';
-  for (const r of rows) {
-    const t = execTemplate(format, r);
-    if (!t.ok) {
-      ctx.err(`${t.error}\n`);
-      return 1;
-    }
-    out += `${t.text}\n`;
-  }
-  ctx.out(out);
+  ctx.out(r.out);
   return 0;
 }
 
@@ -615,15 +586,15 @@ function networkLs(ctx: CommandContext, e: DockerEngine, argv: readonly string[]
     else if (k === 'driver') nets = nets.filter((n) => n.driver === v);
     else if (k === 'type') nets = nets.filter((n) => (v === 'builtin' ? n.predefined : !n.predefined));
   }
-  const trunc = !bool(p, 'no-trunc');
-  if (bool(p, 'quiet')) {
-    ctx.out(nets.map((n) => `${trunc ? n.id.slice(0, 12) : n.id}\n`).join(''));
-    return 0;
+  const r = renderNetworkLs(
+    nets.map((n) => ({ Id: n.id, Name: n.name, Driver: n.driver, Scope: n.scope, EnableIPv4: true, EnableIPv6: false, Internal: n.internal, Labels: { ...n.labels }, Created: isoTime(n.created) })),
+    { format: flag(p, 'format') ?? '', quiet: bool(p, 'quiet'), noTrunc: bool(p, 'no-trunc') },
+  );
+  if (!r.ok) {
+    ctx.err(`${r.error}\n`);
+    return 1;
   }
-  const rows = nets.map((n) => ({ ID: trunc ? n.id.slice(0, 12) : n.id, Name: n.name, Driver: n.driver, Scope: n.scope, IPv4: 'true', IPv6: 'false', Internal: String(n.internal), CreatedAt: isoTime(n.created) }));
-  const format = flag(p, 'format');
-  if (format !== undefined && !format.startsWith('table')) return printFormat(ctx, format, rows);
-  ctx.out(tabwrite([['NETWORK ID', 'NAME', 'DRIVER', 'SCOPE'], ...rows.map((r) => [r.ID, r.Name, r.Driver, r.Scope])]));
+  ctx.out(r.out);
   return 0;
 }
 
@@ -734,70 +705,34 @@ function networkPrune(ctx: CommandContext, e: DockerEngine, argv: readonly strin
   return 0;
 }
 
-function inspectNetworks(ctx: CommandContext, e: DockerEngine, refs: readonly string[], format: string | undefined, noun: 'network' | 'object'): number {
-  const found: unknown[] = [];
-  let status = 0;
-  const errs: string[] = [];
-  for (const r of refs) {
-    const n = e.findNetwork(r);
-    if (!n) {
-      errs.push(`Error: No such ${noun}: ${r}`);
-      status = 1;
-      continue;
-    }
-    found.push(networkInspect(e, n));
-  }
-  return printInspect(ctx, found, format, errs, status);
-}
-
-function printInspect(ctx: CommandContext, found: unknown[], format: string | undefined, errs: string[], status: number): number {
-  if (format !== undefined) {
-    for (const v of found) {
-      const t = execTemplate(format, v);
-      if (!t.ok) {
-        ctx.err(`${t.error}\n`);
-        return 1;
-      }
-      ctx.out(`${t.text}\n`);
-    }
-  } else ctx.out(`${goJsonIndent(found)}\n`);
-  for (const m of errs) ctx.err(`${m}\n`);
-  return status;
-}
-
 function inspect(ctx: CommandContext, e: DockerEngine, argv: readonly string[], kind: 'any' | 'container' | 'network'): number {
   const path = kind === 'any' ? 'inspect' : `${kind} inspect`;
   const p = parse(ctx, path, argv, [{ long: 'format', short: 'f', value: true }, { long: 'type', value: true }, { long: 'size', short: 's' }, { long: 'verbose', short: 'v' }]);
   if (typeof p === 'number') return p;
   const bad = needArgs(ctx, path, '[OPTIONS] NAME|ID [NAME|ID...]', p, 1);
   if (bad !== null) return bad;
-  const format = flag(p, 'format');
-  if (kind === 'network') return inspectNetworks(ctx, e, p.args, format, 'network');
-  const found: unknown[] = [];
-  const errs: string[] = [];
-  let status = 0;
+  const entries: InspectEntry[] = [];
   for (const r of p.args) {
-    const c = e.findContainer(r);
-    if (c) {
-      found.push(containerInspect(e, c));
-      continue;
+    if (kind !== 'network') {
+      const c = e.findContainer(r);
+      if (c) {
+        entries.push({ kind: 'container', doc: containerInspect(e, c), pointer: kind === 'container' });
+        continue;
+      }
     }
-    if (kind === 'any') {
+    if (kind !== 'container') {
       const n = e.findNetwork(r);
       if (n) {
-        found.push(networkInspect(e, n));
-        continue;
-      }
-      const img = findImage(r);
-      if (img) {
-        found.push({ Id: `sha256:${img.id}`, RepoTags: img.info.tags.map((t) => `${img.info.repo}:${t}`), Config: { Cmd: img.info.cmd, Entrypoint: img.info.entrypoint.length ? img.info.entrypoint : null, ExposedPorts: Object.fromEntries(img.info.exposed.map((x) => [x, {}])), Env: img.info.env, WorkingDir: img.info.workdir } });
+        entries.push({ kind: 'network', doc: networkInspect(e, n) });
         continue;
       }
     }
-    errs.push(`Error: No such ${kind === 'any' ? 'object' : 'container'}: ${r}`);
-    status = 1;
+    entries.push({ error: `Error: No such ${kind === 'any' ? 'object' : kind}: ${r}` });
   }
-  return printInspect(ctx, found, format, errs, status);
+  const out = renderInspect(flag(p, 'format') ?? '', entries);
+  ctx.out(out.stdout);
+  ctx.err(out.stderr);
+  return out.exitCode;
 }
 
 async function network(ctx: CommandContext, e: DockerEngine, argv: readonly string[]): Promise<number> {

@@ -1,90 +1,141 @@
 /**
- * `docker inspect` documents (Engine API 1.52 field names and order) built from the simulated
- * engine's state, and Go's json.MarshalIndent(v, "", "    ") to print them.
+ * `docker inspect` documents (Engine 29, API 1.52) built from the simulated engine's state, in
+ * the shapes of ./format/json.ts, which prints them as the daemon's JSON and runs --format
+ * templates against them.
  */
-import { EPOCH_MS } from '../../../sim/engine/clock.ts';
-import type { Micros } from '../../../sim/engine/scheduler.ts';
 import type { Container, DockerEngine, DockerNetwork } from '../../../sim/docker/engine.ts';
+import { EPOCH_MS } from '../../../sim/engine/clock.ts';
 import { subnetText } from '../../../sim/docker/ipam.ts';
 import { formatIpv4 } from '../../../sim/wire/addr.ts';
+import { rfc3339Nano, ZERO_TIME, type ContainerInspect, type EndpointSettings, type HostConfig, type NetworkInspect, type PortMap } from './format/index.ts';
 
-/** RFC 3339 with nanoseconds, as Go prints time.Time in JSON. */
-export function isoTime(t: Micros): string {
-  const ms = EPOCH_MS + Math.floor(t / 1000);
-  const d = new Date(ms);
-  const frac = String(((t % 1_000_000) + 1_000_000) % 1_000_000).padStart(6, '0');
-  return `${d.toISOString().slice(0, 19)}.${frac}000Z`;
+/** Virtual time (µs since the simulation's epoch) as Unix µs. */
+export function unixUs(t: number): number {
+  return EPOCH_MS * 1000 + t;
 }
 
-/** Go's HTML-safe string escaping in encoding/json. */
-function goString(s: string): string {
-  return JSON.stringify(s).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+export const isoTime = (t: number): string => rfc3339Nano(unixUs(t));
+
+function exposed(c: Container): string[] {
+  const out = new Set(c.image.info.exposed);
+  for (const p of c.spec.ports ?? []) out.add(`${p.containerPort}/${p.proto}`);
+  return [...out];
 }
 
-/** json.MarshalIndent(v, "", "    "). */
-export function goJsonIndent(v: unknown, indent = ''): string {
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'string') return goString(v);
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  const inner = `${indent}    `;
-  if (Array.isArray(v)) {
-    if (!v.length) return '[]';
-    return `[\n${v.map((x) => inner + goJsonIndent(x, inner)).join(',\n')}\n${indent}]`;
-  }
-  const keys = Object.keys(v as object).filter((k) => (v as Record<string, unknown>)[k] !== undefined);
-  if (!keys.length) return '{}';
-  return `{\n${keys.map((k) => `${inner}${goString(k)}: ${goJsonIndent((v as Record<string, unknown>)[k], inner)}`).join(',\n')}\n${indent}}`;
-}
-
-function portMap(c: Container, withBindings: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const x of c.image.info.exposed) out[x] = withBindings ? null : {};
+function hostConfig(c: Container): HostConfig {
+  const bindings: PortMap = {};
   for (const p of c.spec.ports ?? []) {
     const key = `${p.containerPort}/${p.proto}`;
-    if (!withBindings) out[key] = {};
+    (bindings[key] ??= []).push({ HostIp: p.hostIp, HostPort: p.hostPort ? String(p.hostPort) : '' });
   }
-  if (withBindings) {
-    for (const b of c.bindings) {
-      const key = `${b.spec.containerPort}/${b.spec.proto}`;
-      const list = (out[key] as { HostIp: string; HostPort: string }[] | null) ?? [];
-      list.push({ HostIp: b.hostIp, HostPort: String(b.hostPort) });
-      out[key] = list;
-    }
-  }
-  return out;
+  return {
+    Binds: null,
+    ContainerIDFile: '',
+    LogConfig: { Type: 'json-file', Config: {} },
+    NetworkMode: c.networkMode,
+    PortBindings: bindings,
+    RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
+    AutoRemove: !!c.spec.autoRemove,
+    VolumeDriver: '',
+    VolumesFrom: null,
+    ConsoleSize: [0, 0],
+    CapAdd: null,
+    CapDrop: null,
+    CgroupnsMode: 'private',
+    Dns: c.spec.dns?.length ? [...c.spec.dns] : [],
+    DnsOptions: c.spec.dnsOptions?.length ? [...c.spec.dnsOptions] : [],
+    DnsSearch: c.spec.dnsSearch?.length ? [...c.spec.dnsSearch] : [],
+    ExtraHosts: c.spec.addHosts?.length ? c.spec.addHosts.map((h) => `${h.name}:${h.ip}`) : null,
+    GroupAdd: null,
+    IpcMode: 'private',
+    Cgroup: '',
+    Links: c.spec.links?.length ? c.spec.links.map((l) => `/${l.name}:/${c.name}/${l.alias}`) : null,
+    OomScoreAdj: 0,
+    PidMode: '',
+    Privileged: false,
+    PublishAllPorts: !!c.spec.publishAll,
+    ReadonlyRootfs: false,
+    SecurityOpt: null,
+    UTSMode: '',
+    UsernsMode: '',
+    ShmSize: 67108864,
+    Runtime: 'runc',
+    Isolation: '',
+    CpuShares: 0,
+    Memory: 0,
+    NanoCpus: 0,
+    CgroupParent: '',
+    BlkioWeight: 0,
+    BlkioWeightDevice: [],
+    BlkioDeviceReadBps: [],
+    BlkioDeviceWriteBps: [],
+    BlkioDeviceReadIOps: [],
+    BlkioDeviceWriteIOps: [],
+    CpuPeriod: 0,
+    CpuQuota: 0,
+    CpuRealtimePeriod: 0,
+    CpuRealtimeRuntime: 0,
+    CpusetCpus: '',
+    CpusetMems: '',
+    Devices: [],
+    DeviceCgroupRules: null,
+    DeviceRequests: null,
+    MemoryReservation: 0,
+    MemorySwap: 0,
+    MemorySwappiness: null,
+    OomKillDisable: null,
+    PidsLimit: null,
+    Ulimits: [],
+    CpuCount: 0,
+    CpuPercent: 0,
+    IOMaximumIOps: 0,
+    IOMaximumBandwidth: 0,
+    MaskedPaths: ['/proc/asound', '/proc/acpi', '/proc/interrupts', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap'],
+    ReadonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
+  };
 }
 
-export function containerInspect(e: DockerEngine, c: Container): unknown {
+export function containerInspect(e: DockerEngine, c: Container): ContainerInspect {
   const running = c.state === 'running';
-  const nets: Record<string, unknown> = {};
+  const nets: Record<string, EndpointSettings> = {};
   for (const { net, ep, aliases } of e.networksOf(c)) {
+    if (net.name === 'docker_gwbridge') continue;
     nets[net.name] = {
       IPAMConfig: ep?.staticIp != null ? { IPv4Address: formatIpv4(ep.staticIp) } : null,
       Links: null,
       Aliases: aliases.length ? aliases : null,
-      MacAddress: ep ? ep.mac : '',
       DriverOpts: null,
       GwPriority: 0,
       NetworkID: net.id,
       EndpointID: ep ? ep.id : '',
-      Gateway: ep && net.gateway !== null ? formatIpv4(net.gateway) : '',
+      Gateway: ep && net.gateway !== null && !net.overlay ? formatIpv4(net.gateway) : '',
       IPAddress: ep?.ip != null ? formatIpv4(ep.ip) : '',
+      MacAddress: ep ? ep.mac : '',
       IPPrefixLen: ep ? ep.prefixLen : 0,
       IPv6Gateway: '',
       GlobalIPv6Address: '',
       GlobalIPv6PrefixLen: 0,
-      DNSNames: ep && !net.isDefaultBridge ? ep.dnsNames : null,
+      DNSNames: ep && !net.isDefaultBridge ? [...ep.dnsNames] : null,
     };
+  }
+  const ports: PortMap = {};
+  if (running) {
+    for (const x of exposed(c)) ports[x] = null;
+    for (const b of c.bindings) {
+      const key = `${b.spec.containerPort}/${b.spec.proto}`;
+      const list = ports[key] ?? [];
+      list.push({ HostIp: b.hostIp, HostPort: String(b.hostPort) });
+      ports[key] = list;
+    }
   }
   const entry = c.spec.entrypoint ?? c.image.info.entrypoint;
   const cmd = c.spec.cmd.length ? c.spec.cmd : c.image.info.cmd;
-  const path = entry.length ? entry[0] : (cmd[0] ?? '');
-  const args = entry.length ? [...entry.slice(1), ...cmd] : cmd.slice(1);
+  const argv = [...entry, ...cmd];
   return {
     Id: c.id,
     Created: isoTime(c.created),
-    Path: path,
-    Args: args,
+    Path: argv[0] ?? '',
+    Args: argv.slice(1),
     State: {
       Status: c.state,
       Running: running,
@@ -95,8 +146,8 @@ export function containerInspect(e: DockerEngine, c: Container): unknown {
       Pid: running ? 4000 + (parseInt(c.id.slice(0, 4), 16) % 20000) : 0,
       ExitCode: c.exitCode,
       Error: '',
-      StartedAt: c.startedAt !== null ? isoTime(c.startedAt) : '0001-01-01T00:00:00Z',
-      FinishedAt: c.finishedAt !== null ? isoTime(c.finishedAt) : '0001-01-01T00:00:00Z',
+      StartedAt: c.startedAt !== null ? isoTime(c.startedAt) : ZERO_TIME,
+      FinishedAt: c.finishedAt !== null ? isoTime(c.finishedAt) : ZERO_TIME,
     },
     Image: `sha256:${c.image.id}`,
     ResolvConfPath: `/var/lib/docker/containers/${c.id}/resolv.conf`,
@@ -111,52 +162,42 @@ export function containerInspect(e: DockerEngine, c: Container): unknown {
     ProcessLabel: '',
     AppArmorProfile: 'docker-default',
     ExecIDs: null,
-    HostConfig: {
-      Binds: null,
-      NetworkMode: c.networkMode,
-      PortBindings: Object.fromEntries((c.spec.ports ?? []).map((p) => [`${p.containerPort}/${p.proto}`, [{ HostIp: p.hostIp, HostPort: p.hostPort ? String(p.hostPort) : '' }]])),
-      RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
-      AutoRemove: !!c.spec.autoRemove,
-      Dns: c.spec.dns ?? [],
-      DnsOptions: c.spec.dnsOptions ?? [],
-      DnsSearch: c.spec.dnsSearch ?? [],
-      ExtraHosts: (c.spec.addHosts ?? []).map((h) => `${h.name}:${h.ip}`),
-      Links: (c.spec.links ?? []).length ? (c.spec.links ?? []).map((l) => `/${l.name}:/${c.name}/${l.alias}`) : null,
-      PublishAllPorts: !!c.spec.publishAll,
-      Privileged: false,
-    },
+    HostConfig: hostConfig(c),
+    Storage: { RootFS: { Snapshot: { Name: 'overlayfs' } } },
     Mounts: [],
     Config: {
       Hostname: c.hostname,
       Domainname: '',
       User: '',
-      AttachStdin: !!c.spec.interactive && false,
-      AttachStdout: false,
-      AttachStderr: false,
-      ExposedPorts: Object.keys(portMap(c, false)).length ? portMap(c, false) : undefined,
+      AttachStdin: false,
+      AttachStdout: !c.spec.tty || !c.spec.interactive,
+      AttachStderr: !c.spec.tty || !c.spec.interactive,
+      ExposedPorts: exposed(c).length ? Object.fromEntries(exposed(c).map((x) => [x, {}])) : undefined,
       Tty: !!c.spec.tty,
       OpenStdin: !!c.spec.interactive,
       StdinOnce: false,
       Env: [...(c.spec.env ?? []), ...c.image.info.env],
-      Cmd: cmd.length ? cmd : null,
+      Cmd: cmd.length ? [...cmd] : null,
       Image: c.spec.image,
       Volumes: null,
       WorkingDir: c.image.info.workdir === '/' ? '' : c.image.info.workdir,
-      Entrypoint: entry.length ? entry : null,
-      Labels: c.spec.labels ?? {},
+      Entrypoint: entry.length ? [...entry] : null,
+      Labels: { ...(c.spec.labels ?? {}) },
     },
     NetworkSettings: {
-      SandboxID: running && c.netns && c.networkMode !== 'host' ? c.id.split('').reverse().join('') : '',
+      SandboxID: running && c.networkMode !== 'host' ? c.id.split('').reverse().join('') : '',
       SandboxKey: running && c.networkMode !== 'host' ? `/var/run/docker/netns/${c.id.slice(0, 12)}` : '',
-      Ports: running ? portMap(c, true) : {},
+      Ports: ports,
       Networks: nets,
     },
   };
 }
 
-export function networkInspect(e: DockerEngine, n: DockerNetwork): unknown {
-  const containers: Record<string, unknown> = {};
+export function networkInspect(e: DockerEngine, n: DockerNetwork): NetworkInspect {
+  const containers: NetworkInspect['Containers'] = {};
   for (const ep of n.endpoints.values()) {
+    // on an overlay, only this node's endpoints are listed
+    if (n.overlay && ep.container.engine !== e) continue;
     containers[ep.container.id] = {
       Name: ep.container.name,
       EndpointID: ep.id,
@@ -175,7 +216,7 @@ export function networkInspect(e: DockerEngine, n: DockerNetwork): unknown {
         'com.docker.network.driver.mtu': '1500',
       }
     : { ...n.options };
-  void e;
+  const pool = n.pool;
   return {
     Name: n.name,
     Id: n.id,
@@ -184,14 +225,19 @@ export function networkInspect(e: DockerEngine, n: DockerNetwork): unknown {
     Driver: n.driver,
     EnableIPv4: true,
     EnableIPv6: false,
-    IPAM: { Driver: 'default', Options: n.isDefaultBridge ? null : {}, Config: n.pool ? [{ Subnet: subnetText(n.pool.subnet), ...(n.pool.range.len !== n.pool.subnet.len ? { IPRange: subnetText(n.pool.range) } : {}), Gateway: n.gateway !== null ? formatIpv4(n.gateway) : undefined }] : n.driver === 'host' || n.driver === 'null' ? null : [] },
+    IPAM: {
+      Driver: 'default',
+      Options: n.isDefaultBridge ? null : {},
+      Config: pool ? [{ Subnet: subnetText(pool.subnet), IPRange: pool.range.len !== pool.subnet.len ? subnetText(pool.range) : '', Gateway: n.gateway !== null ? formatIpv4(n.gateway) : '' }] : n.driver === 'host' || n.driver === 'null' ? null : [],
+    },
     Internal: n.internal,
     Attachable: n.attachable,
-    Ingress: false,
+    Ingress: !!n.ingress,
     ConfigFrom: { Network: '' },
     ConfigOnly: false,
-    Containers: containers,
     Options: options,
-    Labels: n.labels,
+    Labels: { ...n.labels },
+    Containers: containers,
+    Status: pool ? { IPAM: { Subnets: { [subnetText(pool.subnet)]: { IPsInUse: pool.inUse + 2, DynamicIPsAvailable: Math.max(0, 2 ** (32 - pool.range.len) - 2 - pool.inUse) } } } } : undefined,
   };
 }
