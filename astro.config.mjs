@@ -1,7 +1,21 @@
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
+import csp from './scripts/csp.mjs';
+
+// The scenario loader (src/sim/scenario/load.ts) imports the YAML parser and the schema library
+// for `loadScenarioText`; the simulator's worker only calls `buildScenario` on scenarios checked
+// at build time. Marking those modules free of side effects lets the bundler leave them out.
+const sideEffectFree = (id) => /[\\/]node_modules[\\/](yaml|zod)[\\/]/.test(id) || /[\\/]src[\\/]sim[\\/]scenario[\\/]schema\.ts$/.test(id);
+const treeshake = { moduleSideEffects: (id) => !sideEffectFree(id) };
 
 export default defineConfig({
   site: 'https://packetpath.example',
-  integrations: [mdx()],
+  trailingSlash: 'always',
+  integrations: [mdx(), csp()],
+  devToolbar: { enabled: false },
+  build: { inlineStylesheets: 'never' },
+  vite: {
+    build: { rolldownOptions: { treeshake } },
+    worker: { format: 'es', rolldownOptions: { treeshake } },
+  },
 });
