@@ -112,6 +112,20 @@ describe('docker from underneath', () => {
     expect((await runLine(gw, 'ping -c 1 -W 1 10.0.0.50')).exitCode).toBe(0);
   });
 
+  it('an ipvlan (l2) container shares the parent MAC and reaches the LAN', async () => {
+    const s = await docker(['docker network create -d ipvlan --subnet 10.0.0.0/24 -o parent=eth0 ipv', 'docker run -dit --name i1 --network ipv --ip 10.0.0.60 alpine ash']);
+    expect((await runLine(s, 'docker exec i1 ping -c 1 -W 1 10.0.0.1')).exitCode).toBe(0);
+    const mac = /link\/ether (\S+)/.exec(await out(s, 'ip link show eth0'))![1];
+    expect(await out(s, 'docker exec i1 ip link show eth0')).toContain(`link/ether ${mac}`);
+  });
+
+  it('listeners started as a container command, reached from other containers and through a published port', async () => {
+    const s = await docker(['docker run -d --name l1 alpine nc -lk -p 9000', 'docker run -d --name py -p 8000:8000 python python3 -m http.server 8000']);
+    expect((await runLine(s, 'docker run --rm alpine nc -zv 172.17.0.2 9000')).exitCode).toBe(0);
+    expect(await out(s, 'curl -s http://10.0.0.10:8000/')).toContain('Directory listing for /');
+    expect(await out(s, 'docker logs py')).toContain('"GET / HTTP/1.1" 200 -');
+  });
+
   it('the default bridge has no DNS; a user-defined network answers names at 127.0.0.11', async () => {
     const s = await docker(['docker network create app', 'docker run -dit --name a --network app alpine ash', 'docker run -dit --name b --network app alpine ash', 'docker run -dit --name c alpine ash']);
     expect(await out(s, 'docker exec a cat /etc/resolv.conf')).toContain('nameserver 127.0.0.11\noptions ndots:0\n');

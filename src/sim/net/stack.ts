@@ -143,9 +143,12 @@ function dispatchToUppers(dev: Link, pkt: Packet): boolean {
       return true;
     }
   }
-  if (dst === dev.mac && pkt.ip) {
+  // ipvlan children share the lower device's MAC: frames go to the child that owns the IP
+  // (the target address of an ARP packet, the destination of an IP one)
+  const target = pkt.ip ? pkt.ip.dst : pkt.arp ? pkt.arp.tpa : null;
+  if (dst === dev.mac && target !== null) {
     for (const u of ups) {
-      if (u.kind === 'ipvlan' && u.adminUp && u.addrs.some((a) => a.addr === pkt.ip!.dst)) {
+      if (u.kind === 'ipvlan' && u.adminUp && u.addrs.some((a) => a.addr === target)) {
         netifRxChild(u, pkt);
         return true;
       }
