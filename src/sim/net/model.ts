@@ -198,7 +198,7 @@ export class Link {
     if (!this.carrier) {
       // default_operstate(): looks the iflink up by index in this device's own namespace
       const iflink = this.iflink;
-      if (!iflink) return 'DOWN';
+      if (!iflink || iflink.ifindex === this.ifindex) return 'DOWN';
       const same = this.ns.linkByIndex(iflink.ifindex);
       if (!same) return 'DOWN';
       return same.operstate === 'DOWN' ? 'LOWERLAYERDOWN' : 'DOWN';

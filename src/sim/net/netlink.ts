@@ -464,7 +464,13 @@ export function addAddr(l: Link, spec: AddrSpec): Result {
     label: spec.label ?? l.name,
     noprefixroute: !!spec.noprefixroute,
   };
-  l.addrs.push(a);
+  // __inet_insert_ifa: a primary goes after the last primary, a secondary at the end
+  let at = l.addrs.length;
+  if (!secondary) {
+    const firstSecondary = l.addrs.findIndex((x) => x.secondary);
+    if (firstSecondary >= 0) at = firstSecondary;
+  }
+  l.addrs.splice(at, 0, a);
   addLocalRoute(l, a);
   if (l.adminUp) addAddrRoutes(l, a);
   return ok(undefined);
