@@ -1,5 +1,6 @@
 /**
- * The BusyBox applets as commands: `hostname` here, the network tools in their own files, and
+ * The BusyBox applets as commands: `hostname` here, the network tools (ping, wget, nslookup, ip,
+ * nc, ifconfig, route, netstat, arp, traceroute) in their own files, and
  * the table the `busybox` multi-call command (multicall.ts) dispatches through.
  */
 import type { Command, CommandContext } from '../../context.ts';
@@ -12,6 +13,11 @@ import { bbWget } from './wget.ts';
 import { bbNslookup } from './nslookup.ts';
 import { bbIp } from './ip.ts';
 import { bbNc } from './nc.ts';
+import { bbTraceroute } from './traceroute.ts';
+import { bbNetstat } from './netstat.ts';
+import { bbRoute } from './route.ts';
+import { bbIfconfig } from './ifconfig.ts';
+import { bbArp } from './arp.ts';
 
 /** BusyBox `hostname` [-sidf] [NAME | -F FILE]. */
 export function bbHostname(ctx: CommandContext, bb: Bb): number {
@@ -55,6 +61,11 @@ export const APPLETS: ReadonlyMap<string, { body: Body; path: string; summary: s
   ['ip', { body: bbIp, path: '/sbin/ip', summary: 'show and change links, addresses, routes (BusyBox)' }],
   ['nc', { body: bbNc, path: '/usr/bin/nc', summary: 'TCP/UDP connections and listeners (BusyBox)' }],
   ['hostname', { body: bbHostname, path: '/bin/hostname', summary: 'show or set the host name (BusyBox)' }],
+  ['ifconfig', { body: bbIfconfig, path: '/sbin/ifconfig', summary: 'show or configure network interfaces (BusyBox)' }],
+  ['route', { body: bbRoute, path: '/sbin/route', summary: 'show or change the routing table (BusyBox)' }],
+  ['netstat', { body: bbNetstat, path: '/bin/netstat', summary: 'list sockets or the routing table (BusyBox)' }],
+  ['arp', { body: bbArp, path: '/sbin/arp', summary: 'show or change the ARP cache (BusyBox)' }],
+  ['traceroute', { body: bbTraceroute, path: '/usr/bin/traceroute', summary: 'print the route packets take to a host (BusyBox)' }],
 ]);
 
 /** Run an applet with a binary's banner. */

@@ -9,12 +9,44 @@
 import type { CommandContext } from '../../context.ts';
 import { USAGE } from './usage.ts';
 import { strerror } from '../../../sim/net/types.ts';
+import type { AddrInfo } from '../../../sim/apps/dns.ts';
+import { resolveHost } from '../net-util.ts';
 
 export interface Bb {
   /** "BusyBox v1.36.1 (...) multi-call binary." */
   readonly banner: string;
   /** whose strerror() texts the messages use: Alpine links musl, Debian glibc */
   readonly libc: 'musl' | 'glibc';
+  /**
+   * The process name when run as `busybox APPLET` (argv[0] is then the binary, which is what
+   * netstat -p shows); unset when the applet runs through its own link (`nc`, Alpine's way).
+   */
+  readonly comm?: string;
+}
+
+/** The name netstat -p and ss -p show for an applet's process. */
+export function progName(bb: Bb, applet: string): string {
+  return bb.comm ?? applet;
+}
+
+/**
+ * What a process knows about its own sockets and the kernel's tables keep apart from the model:
+ * the owning pid of a UDP socket, and whether a socket is an IPv6 one (BusyBox nc listens on
+ * `::`, dual-stack, so /proc/net/tcp6 lists it and its connections as ::ffff:a.b.c.d). netstat
+ * reads it; sockets nobody noted are IPv4 ones with an unknown pid.
+ */
+export interface SocketNote {
+  readonly pid?: number;
+  readonly v6?: boolean;
+}
+const SOCKET_NOTES = new WeakMap<object, SocketNote>();
+
+export function noteSocket(sock: object, note: SocketNote): void {
+  SOCKET_NOTES.set(sock, { ...SOCKET_NOTES.get(sock), ...note });
+}
+
+export function socketNote(sock: object): SocketNote {
+  return SOCKET_NOTES.get(sock) ?? {};
 }
 
 /** musl's strerror texts where they differ from glibc's. */
@@ -35,8 +67,8 @@ export function bbStrerror(bb: Bb, errno: string): string {
 
 /** The banner of Alpine's busybox (the flavour's applets). The build date is Alpine's 3.20 package's. */
 export const ALPINE_BB: Bb = { banner: 'BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.', libc: 'musl' };
-/** Debian 12's busybox package (1:1.35.0-4+deb12u1+b1), as recorded. */
-export const DEBIAN_BB: Bb = { banner: 'BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.', libc: 'glibc' };
+/** Debian 12's busybox package (1:1.35.0-4+deb12u1+b1), as recorded; its applets run as `busybox APPLET`. */
+export const DEBIAN_BB: Bb = { banner: 'BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.', libc: 'glibc', comm: 'busybox' };
 
 /** A failure already printed, with the exit status (xfunc_die). */
 export class BbExit {
@@ -181,4 +213,16 @@ export async function runApplet(body: () => Promise<number> | number): Promise<n
     if (e instanceof BbExit) return e.status;
     throw e;
   }
+}
+
+/** gethostbyname for an applet: a literal or a name; interrupted counts as a failure to resolve. */
+export async function bbLookup(ctx: CommandContext, name: string): Promise<AddrInfo> {
+  const r = await resolveHost(ctx, name);
+  return r ?? { ok: false, error: 'AGAIN' };
+}
+
+/** herror()'s words for a failed lookup (libbb's bb_herror_msg). */
+export function herrorText(r: AddrInfo): string {
+  if (r.ok) return '';
+  return r.error === 'AGAIN' ? 'Host name lookup failure' : r.error === 'NODATA' ? 'No address associated with name' : 'Unknown host';
 }

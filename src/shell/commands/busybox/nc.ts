@@ -10,7 +10,7 @@ import { TcpConn, tcpListen, type TcpListener } from '../../../sim/transport/tcp
 import { udpClose, udpOpen, udpSend } from '../../../sim/transport/udp.ts';
 import { servicePort } from '../../../sim/data/services.ts';
 import { bbResolve } from './ping.ts';
-import { count, die, getopt, has, last, showUsage, xatou, type Bb, bbStrerror } from './common.ts';
+import { count, die, getopt, has, last, noteSocket, progName, showUsage, xatou, type Bb, bbStrerror } from './common.ts';
 
 function lookupPort(ctx: CommandContext, s: string | undefined, proto: 'tcp' | 'udp'): number {
   if (s === undefined) return 0;
@@ -30,14 +30,19 @@ export async function bbNc(ctx: CommandContext, bb: Bb): Promise<number> {
   const lport = has(p, 'p') ? lookupPort(ctx, last(p, 'p'), proto) : 0;
   const ns = ctx.ns;
   const world = ctx.world;
+  const comm = progName(bb, 'nc');
   if (has(p, 'l')) {
+    // without -s the listening socket is an IPv6 one on :: (dual-stack), as netstat shows it
+    const v6 = !has(p, 's');
+    const pid = ctx.pid();
     let bind = 0;
     if (has(p, 's')) bind = await bbResolve(ctx, 'nc', last(p, 's')!);
     if (udp) {
       if (!lport) die(ctx, 'nc', 'UDP listen needs nonzero -p port');
       let alive = true;
-      const sock = udpOpen(ns, { addr: bind, port: lport, owner: 'nc', onRecv: (text) => ctx.out(text) });
+      const sock = udpOpen(ns, { addr: bind, port: lport, owner: comm, onRecv: (text) => ctx.out(text) });
       if ('error' in sock) die(ctx, 'nc', `bind: ${bbStrerror(bb, sock.error)}`);
+      noteSocket(sock, { pid, v6 });
       const daemon = {
         name: 'nc',
         kill() {
@@ -59,9 +64,12 @@ export async function bbNc(ctx: CommandContext, bb: Bb): Promise<number> {
     let alive = true;
     let finished = false;
     let listener: TcpListener | null = null;
-    const l = tcpListen(ns, bind, lport, 1, 'nc', ctx.pid(), (conn) => {
+    // stdin at EOF (a background job's /dev/null, a script's): nc shuts down its sending side
+    const stdinEof = ctx.background || !ctx.interactive || ctx.stdin !== '';
+    const l = tcpListen(ns, bind, lport, 1, comm, pid, (conn) => {
       // the accepted socket replaces the listening one: one connection, -k or not (without -e)
       listener?.close();
+      noteSocket(conn, { v6 });
       if (verbose) ctx.err(`connect to ${formatIpv4(conn.laddr)}:${conn.lport} from ${formatIpv4(conn.raddr)}:${conn.rport} (${formatIpv4(conn.raddr)}:${conn.rport})\n`);
       conn.handlers = {
         onData: (t) => ctx.out(t),
@@ -76,8 +84,10 @@ export async function bbNc(ctx: CommandContext, bb: Bb): Promise<number> {
         },
       };
       if (ctx.stdin && !ctx.background) conn.send(ctx.stdin);
+      if (stdinEof) conn.close();
     });
     if ('error' in l) die(ctx, 'nc', `bind: ${bbStrerror(bb, l.error)}`);
+    noteSocket(l, { v6 });
     listener = l;
     if (verbose) ctx.err(`listening on [::]:${lport} ...\n`);
     const daemon = {
@@ -116,7 +126,7 @@ export async function bbNc(ctx: CommandContext, bb: Bb): Promise<number> {
   if (udp) {
     let refused = false;
     const sock = udpOpen(ns, {
-      owner: 'nc',
+      owner: comm,
       port: lport || undefined,
       onRecv: (text) => {
         rcvd += text.length;
@@ -144,7 +154,7 @@ export async function bbNc(ctx: CommandContext, bb: Bb): Promise<number> {
     udpClose(sock);
     return finish(refused ? 1 : 0);
   }
-  const c = TcpConn.connect(ns, dst, port, { owner: 'nc', pid: ctx.pid(), sport: lport || undefined });
+  const c = TcpConn.connect(ns, dst, port, { owner: comm, pid: ctx.pid(), sport: lport || undefined });
   if ('error' in c) return failed(c.error);
   let state = 'pending';
   let eof = false;
