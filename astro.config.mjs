@@ -10,6 +10,8 @@ const treeshake = { moduleSideEffects: (id) => !sideEffectFree(id) };
 
 export default defineConfig({
   site: 'https://packetpath.example',
+  // the content tests build a broken copy of the course with their own cache
+  ...(process.env.PP_CACHE_DIR ? { cacheDir: process.env.PP_CACHE_DIR } : {}),
   trailingSlash: 'always',
   integrations: [mdx(), csp()],
   devToolbar: { enabled: false },

@@ -286,6 +286,15 @@ export class TopologyView {
     const len = polyLength(path);
     const duration = Math.min(1100, 260 + len * 1.1) / Math.max(0.25, opts.speed);
     return new Promise((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(guard);
+        resolve();
+      };
+      // a transition removed before it starts ends with "cancel", one stopped midway with "interrupt"
+      const guard = setTimeout(finish, duration + 250);
       dot
         .transition()
         .duration(duration)
@@ -293,8 +302,9 @@ export class TopologyView {
           const q = along(path, t);
           return `translate(${q[0]},${q[1]})`;
         })
-        .on('end', () => resolve())
-        .on('interrupt', () => resolve());
+        .on('end', finish)
+        .on('interrupt', finish)
+        .on('cancel', finish);
     });
   }
 

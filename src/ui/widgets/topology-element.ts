@@ -15,7 +15,7 @@ const reducedMotion = () => matchMedia('(prefers-reduced-motion: reduce)').match
 /** Pause after a step before the next, in ms at speed 1. */
 function pauseAfter(s: Step, reduced: boolean): number {
   if (reduced) return 900;
-  return s.moves ? 120 : 550;
+  return s.moves ? 80 : 380;
 }
 
 function stackHtml(st: HeaderStack, changed: ReadonlySet<string>, prefix: string, title: string): string {
@@ -136,6 +136,7 @@ export class PpTopology extends HTMLElement {
       const i = st.step;
       view.setTrace(steps);
       void view.show(i, { animate: false, speed: st.speed });
+      this.renderStep(st, steps);
     }
     if (st.traces !== prev.traces || traceChanged) this.renderTraceList(st);
     if (traceChanged || st.step !== prev.step) {
@@ -163,6 +164,7 @@ export class PpTopology extends HTMLElement {
 
   private scheduleNext(token: number, s: Step | undefined, reduced: boolean, immediate = false): void {
     const store = this.store!;
+    if (token !== this.token) return; // a newer step or trace took over
     this.clearTimer();
     const st = store.getState();
     const wait = immediate || !s ? 0 : pauseAfter(s, reduced) / st.speed;
@@ -211,7 +213,7 @@ export class PpTopology extends HTMLElement {
     set('play', !has);
     const play = this.q<HTMLButtonElement>('[data-act="play"]');
     if (play) {
-      play.textContent = st.playing ? '⏸ Pause' : '▶ Play';
+      play.textContent = st.playing ? 'Pause' : '▶ Play';
       play.setAttribute('aria-label', st.playing ? 'Pause' : 'Play');
     }
     const seek = this.q<HTMLInputElement>('[data-act="seek"]');

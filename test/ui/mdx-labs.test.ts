@@ -1,0 +1,60 @@
+/** Reading labs, commands and expected outputs out of lesson MDX. */
+import { describe, expect, it } from 'vitest';
+import { lessonLabs, outputMatches, parseProps } from '../../src/ui/content/mdx-labs.ts';
+
+describe('parseProps', () => {
+  it('reads strings, templates, numbers, flags and quoted expressions', () => {
+    const { props, errors } = parseProps(` id="a" setup={\`ip netns add red
+ip netns add \\\`blue\\\`\`} seed={3} fails world={'bare'}`);
+    expect(errors).toEqual([]);
+    expect(props).toEqual({ id: 'a', setup: 'ip netns add red\nip netns add `blue`', seed: 3, fails: true, world: 'bare' });
+  });
+  it('refuses templates with substitutions', () => {
+    expect(parseProps('cmd={`echo ${x}`}').errors[0]).toMatch(/not allowed/);
+  });
+});
+
+describe('lessonLabs', () => {
+  const mdx = `
+<Lab id="one" world="bare" />
+
+<Run cmd="ip netns add red" />
+
+<Run cmd={\`ip netns list
+ls /run/netns\`} />
+<Output text={\`red
+red\`} />
+
+<Run cmd="ping -c 1 10.9.9.9" lab="two" fails />
+<Output text={\`x\`} />
+
+<Trace id="t" world="bare" run="ping -c 1 127.0.0.1" caption="c" />
+`;
+  it('finds labs, runs with their outputs, and traces', () => {
+    const r = lessonLabs(mdx);
+    expect(r.errors).toEqual([]);
+    expect(r.labs).toEqual([{ kind: 'Lab', id: 'one', props: { id: 'one', world: 'bare' }, line: 2 }]);
+    expect(r.runs.map((x) => [x.commands, x.output, x.fails, x.lab])).toEqual([
+      [['ip netns add red'], undefined, false, undefined],
+      [['ip netns list', 'ls /run/netns'], 'red\nred', false, undefined],
+      [['ping -c 1 10.9.9.9'], 'x', true, 'two'],
+    ]);
+    expect(r.traces.map((t) => t.id)).toEqual(['t']);
+  });
+  it('reports an Output that follows no Run', () => {
+    expect(lessonLabs('text\n<Output text={`x`} />').errors[0]).toMatch(/must follow a <Run>/);
+  });
+});
+
+describe('outputMatches', () => {
+  it.each([
+    ['a\nb\n', 'a\nb', true],
+    ['a  \nb', 'a\nb', true],
+    ['a\nb\nc\nd', 'a\n[...]\nd', true],
+    ['a\nd', 'a\n[...]\nd', true],
+    ['a\nb', 'a\nc', false],
+    ['a\nb\nc', 'a\nb', false],
+  ])('%j vs %j', (actual, expected, ok) => {
+    expect(outputMatches(actual, expected)).toBe(ok);
+  });
+});
