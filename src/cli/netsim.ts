@@ -2,7 +2,8 @@
 /**
  * netsim: the headless Packet Path simulator. A public contract (docs/netsim.md):
  *
- *   netsim [--world NAME | --scenario FILE] [--json] [--seed N] [--transcript] [SCRIPT | -]
+ *   netsim [--world NAME | --scenario FILE | --lab ID [--check]] [--json] [--seed N] [--transcript] [SCRIPT | -]
+ *   netsim --list-worlds | --list-labs
  *
  * Runs a shell script line by line as a person would type it at the terminal, starting as root on
  * the world's first host. Plain mode prints what each command printed; --json prints one JSON
@@ -16,16 +17,22 @@ import { Session, runScript, runLine, commandLines, analyzeInput } from '../shel
 import { runScenarioSetup } from '../shell/setup.ts';
 import type { World } from '../sim/net/world.ts';
 import { formatTraceTable } from '../sim/trace/text.ts';
+import { loadLabs } from './labs.ts';
+import { grade, gradeText, LabError, startLab } from '../labs/runner.ts';
 
 const VERSION = '0.1.0';
 
-const USAGE = `Usage: netsim [--world NAME | --scenario FILE] [--json] [--seed N] [--transcript] [SCRIPT | -]
+const USAGE = `Usage: netsim [--world NAME | --scenario FILE | --lab ID [--check]] [--json] [--seed N] [--transcript] [SCRIPT | -]
 
 Runs a shell script against the Packet Path network simulator, line by line, as a person would
 type it at a terminal: the prompt starts as root on the world's first host.
 
   --world NAME      start from a named world: ${WORLD_NAMES.join(', ')} (default: linux)
   --scenario FILE   start from a scenario file (YAML, see docs/scenario-format.md)
+  --lab ID          start from a lab's broken world (the variant --seed selects) and run
+                    the script in it as the learner would type it
+  --check           with --lab: grade the world after the script and print each task's
+                    result; exit 0 only when every task and guard passes
   --json            print one JSON object per command line:
                     {"host","namespace","command","exitCode","output"}
   --seed N          seed for MAC addresses, ports and ids (default 1)
@@ -33,6 +40,7 @@ type it at a terminal: the prompt starts as root on the world's first host.
   --trace           also show each command line's packet trace (a table in plain mode,
                     a "trace" array of events in --json mode)
   --list-worlds     list the named worlds and exit
+  --list-labs       list the lab ids, one per line, and exit
   -h, --help        show this help
   -V, --version     show the version
 
@@ -41,6 +49,8 @@ standard input, netsim starts an interactive shell.
 `;
 
 interface Args {
+  lab: string | null;
+  check: boolean;
   world: string | null;
   scenario: string | null;
   json: boolean;
@@ -56,7 +66,7 @@ function fail(msg: string): never {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { world: null, scenario: null, json: false, seed: 1, transcript: false, trace: false, script: null };
+  const a: Args = { lab: null, check: false, world: null, scenario: null, json: false, seed: 1, transcript: false, trace: false, script: null };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i];
     const val = () => {
@@ -69,6 +79,13 @@ function parseArgs(argv: string[]): Args {
     else if (x === '--scenario' || x === '-s') a.scenario = val();
     else if (x.startsWith('--scenario=')) a.scenario = x.slice(11);
     else if (x === '--json') a.json = true;
+    else if (x === '--lab') a.lab = val();
+    else if (x.startsWith('--lab=')) a.lab = x.slice(6);
+    else if (x === '--check') a.check = true;
+    else if (x === '--list-labs') {
+      for (const l of labsOrFail()) process.stdout.write(`${l.lab.id}\n`);
+      process.exit(0);
+    }
     else if (x === '--transcript') a.transcript = true;
     else if (x === '--trace') a.trace = true;
     else if (x === '--seed') {
@@ -89,12 +106,14 @@ function parseArgs(argv: string[]): Args {
     else if (a.script === null) a.script = x;
     else fail(`unexpected argument '${x}'`);
   }
-  if (a.world !== null && a.scenario !== null) fail('--world and --scenario cannot be used together');
+  if ([a.world, a.scenario, a.lab].filter((x) => x !== null).length > 1) fail('--world, --scenario and --lab cannot be used together');
+  if (a.check && a.lab === null) fail('--check needs --lab');
   return a;
 }
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.lab !== null) return runLab(args);
   let world: World;
   let setup: Awaited<ReturnType<typeof loadScenarioText>> | null = null;
   if (args.scenario !== null) {
@@ -150,6 +169,52 @@ async function main(): Promise<number> {
   });
   if (session.ended) return session.exitStatus;
   return last;
+}
+
+function labsOrFail(): ReturnType<typeof loadLabs> {
+  try {
+    return loadLabs();
+  } catch (e) {
+    process.stderr.write(`netsim: invalid labs:\n${(e as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
+/** --lab: the learner's world headless; the script typed into it; --check grades it. */
+async function runLab(args: Args): Promise<number> {
+  const labs = labsOrFail();
+  const found = labs.find((l) => l.lab.id === args.lab);
+  if (!found) fail(`unknown lab '${args.lab}' (netsim --list-labs lists them)`);
+  let inst;
+  try {
+    inst = await startLab(found.lab, args.seed, { scenarioText: found.scenarioText, interactive: args.script === null && process.stdin.isTTY });
+  } catch (e) {
+    if (e instanceof LabError) {
+      process.stderr.write(`netsim: the lab cannot start: ${e.message}\n`);
+      return 70;
+    }
+    throw e;
+  }
+  const session = inst.session;
+  if (args.script === null && process.stdin.isTTY && !args.check) {
+    process.stdout.write(`${inst.view.title}\n\n${inst.view.story.trim()}\n\n`);
+    return interactive(session);
+  }
+  let last = 0;
+  const text = args.script === null ? (args.check ? '' : readFileSync(0, 'utf8')) : args.script === '-' ? readFileSync(0, 'utf8') : readFileSync(args.script, 'utf8');
+  await runScript(session, text, (r) => {
+    last = r.exitCode;
+    if (args.json) process.stdout.write(`${JSON.stringify({ host: r.host, namespace: r.namespace, command: r.command, exitCode: r.exitCode, output: r.output })}\n`);
+    else {
+      if (args.transcript) process.stdout.write(`${r.prompt}${r.command}\n`);
+      process.stdout.write(r.output);
+    }
+  });
+  if (!args.check) return last;
+  const g = await grade(inst);
+  if (args.json) process.stdout.write(`${JSON.stringify({ lab: inst.lab.id, seed: args.seed, passed: g.passed, tasks: g.tasks.map((t) => ({ id: t.id, title: t.title, ok: t.ok, messages: t.checks.map((c) => c.message) })), guards: g.guards.map((t) => ({ id: t.id, title: t.title, ok: t.ok, messages: t.checks.map((c) => c.message) })) })}\n`);
+  else process.stdout.write(gradeText(g));
+  return g.passed ? 0 : 1;
 }
 
 async function interactive(session: Session): Promise<number> {

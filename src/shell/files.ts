@@ -81,7 +81,7 @@ export function readFile(place: Place, path: string): FileResult<string> {
   }
   const sys = sysClassNet(place, p);
   if (sys) return sys;
-  if (p === '/etc/hostname') return { ok: true, value: `${place.host.hostname}\n` };
+  if (p === '/etc/hostname') return { ok: true, value: `${place.container?.hostname ?? place.host.hostname}\n` };
   const fs = place.ns.fs;
   const r = fs.read(overlay(place, p));
   return r.ok ? { ok: true, value: r.data } : { ok: false, errno: r.error };

@@ -1,0 +1,165 @@
+/**
+ * Running a lab: pick the variant a seed gives (variable values and which fault is planted),
+ * build the healthy world, break it, hand the learner a session on it, grade it, offer hints.
+ * The same seed always gives the same variant and the same world.
+ */
+import type { World } from '../sim/net/world.ts';
+import { Rng, hashString } from '../sim/engine/rng.ts';
+import { createWorld } from '../sim/worlds/index.ts';
+import { loadScenarioText } from '../sim/scenario/load.ts';
+import { Session, runLine, type LineResult } from '../shell/index.ts';
+import { runScenarioSetup } from '../shell/setup.ts';
+import { evaluate, type CheckResult, type Target } from './checks.ts';
+import type { Check, Hint, Lab } from './schema.ts';
+
+export interface Variant {
+  readonly seed: number;
+  readonly vars: Readonly<Record<string, string>>;
+  readonly fault: string;
+}
+
+/** The variant a seed selects: each variable's value and the fault, from the seed alone. */
+export function variantFor(lab: Lab, seed: number): Variant {
+  const rng = new Rng(hashString(`${lab.id}#${seed}`));
+  const vars: Record<string, string> = {};
+  for (const [k, choices] of Object.entries(lab.variables)) vars[k] = choices[rng.nextU32() % choices.length];
+  const faults = Object.keys(lab.faults);
+  const fault = faults[rng.nextU32() % faults.length];
+  return { seed, vars, fault };
+}
+
+/** Replace {{name}} by the variant's values, everywhere in a value. */
+export function fill<T>(value: T, vars: Readonly<Record<string, string>>): T {
+  if (typeof value === 'string') return value.replace(/\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g, (m, k: string) => vars[k] ?? m) as T;
+  if (Array.isArray(value)) return value.map((v) => fill(v, vars)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, vars)])) as T;
+  return value;
+}
+
+export interface LabInstance {
+  readonly lab: Lab;
+  readonly variant: Variant;
+  readonly world: World;
+  /** the learner's terminal session */
+  readonly session: Session;
+  readonly target: Target;
+  /** the lab with the variant's values filled in */
+  readonly view: Lab;
+}
+
+export interface StartOptions {
+  /** the scenario file's text, for labs whose world is a scenario */
+  readonly scenarioText?: string;
+  /** stop before the fault is planted (the healthy system) */
+  readonly healthy?: boolean;
+  readonly interactive?: boolean;
+}
+
+export class LabError extends Error {}
+
+async function runAll(session: Session, lines: readonly string[], what: string): Promise<LineResult[]> {
+  const out: LineResult[] = [];
+  for (const l of lines) {
+    const r = await runLine(session, l);
+    out.push(r);
+    if (r.exitCode !== 0) throw new LabError(`${what}: \`${l}\` exited ${r.exitCode}: ${r.output.trim()}`);
+  }
+  return out;
+}
+
+/** Build the lab's world for a seed: healthy, then broken (unless `healthy`). */
+export async function startLab(lab: Lab, seed: number, o: StartOptions = {}): Promise<LabInstance> {
+  const variant = variantFor(lab, seed);
+  const view = fill(lab, variant.vars);
+  let world: World;
+  let start: string | undefined = view.world.start;
+  if (view.world.scenario) {
+    if (o.scenarioText === undefined) throw new LabError(`${lab.id}: the scenario ${view.world.scenario} was not given`);
+    const r = loadScenarioText(fill(o.scenarioText, variant.vars), seed);
+    if (!r.ok) throw new LabError(`${lab.id}: ${r.errors.join('; ')}`);
+    const err = await runScenarioSetup(r.world, r.scenario);
+    if (err) throw new LabError(`${lab.id}: ${err}`);
+    world = r.world;
+    start ??= r.scenario.hosts[0].name;
+  } else {
+    const w = createWorld(view.world.name!, seed);
+    if (!w) throw new LabError(`${lab.id}: unknown world ${view.world.name}`);
+    world = w;
+  }
+  const home = start ? world.host(start)! : world.firstHost();
+  const builder = new Session(world, { startHost: home.name });
+  await runAll(builder, view.setup, `${lab.id} setup`);
+  if (!o.healthy) await runAll(builder, view.faults[variant.fault], `${lab.id} fault ${variant.fault}`);
+  const session = new Session(world, { startHost: home.name, interactive: o.interactive });
+  return { lab, variant, world, session, target: { world, home }, view };
+}
+
+export interface TaskResult {
+  readonly id: string;
+  readonly title: string;
+  readonly ok: boolean;
+  readonly checks: readonly CheckResult[];
+}
+
+export interface Grade {
+  readonly tasks: readonly TaskResult[];
+  readonly guards: readonly TaskResult[];
+  /** every task and every guard holds */
+  readonly passed: boolean;
+}
+
+/** Grade the world as it is now. */
+export async function grade(inst: LabInstance): Promise<Grade> {
+  const tasks: TaskResult[] = [];
+  for (const t of inst.view.tasks) {
+    const checks: CheckResult[] = [];
+    for (const c of t.checks) checks.push(await evaluate(inst.target, c));
+    tasks.push({ id: t.id, title: t.title, ok: checks.every((c) => c.ok), checks });
+  }
+  const guards: TaskResult[] = [];
+  for (const g of inst.view.guards) {
+    const r = await evaluate(inst.target, g.check);
+    guards.push({ id: g.id, title: g.title, ok: r.ok, checks: [r] });
+  }
+  return { tasks, guards, passed: tasks.every((t) => t.ok) && guards.every((g) => g.ok) };
+}
+
+/** Grade results as text, as `netsim --lab ID --check` prints them. */
+export function gradeText(g: Grade): string {
+  const lines: string[] = [];
+  for (const t of g.tasks) {
+    lines.push(`${t.ok ? 'PASS' : 'FAIL'}  ${t.title}`);
+    for (const c of t.checks) if (!c.ok) lines.push(`      ${c.message}`);
+  }
+  for (const t of g.guards) {
+    lines.push(`${t.ok ? 'PASS' : 'FAIL'}  guard: ${t.title}`);
+    for (const c of t.checks) if (!c.ok) lines.push(`      ${c.message}`);
+  }
+  const done = g.tasks.filter((t) => t.ok).length;
+  lines.push(g.passed ? `solved: ${done} of ${g.tasks.length} tasks, every guard holds` : `not yet: ${done} of ${g.tasks.length} tasks${g.guards.some((x) => !x.ok) ? ', a guard fails' : ''}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The reference solution for this variant. */
+export function solutionFor(inst: LabInstance): string[] {
+  const s = inst.view.solution;
+  return Array.isArray(s) ? s : s[inst.variant.fault];
+}
+
+/**
+ * The hints to offer now, in ladder order: those whose `when` holds on the world (they speak to
+ * what the learner did), then the general ones. Hints for other faults are left out.
+ */
+export async function hintsNow(inst: LabInstance): Promise<Hint[]> {
+  const keyed: Hint[] = [];
+  const general: Hint[] = [];
+  for (const h of inst.view.hints) {
+    if (h.fault && h.fault !== inst.variant.fault) continue;
+    if (!h.when) {
+      general.push(h);
+      continue;
+    }
+    if ((await evaluate(inst.target, h.when as Check)).ok) keyed.push(h);
+  }
+  return [...keyed, ...general];
+}
