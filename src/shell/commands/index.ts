@@ -76,7 +76,8 @@ register(iptablesCommand, iptablesSaveCommand, iptablesRestoreCommand, conntrack
 import { tcpdumpCommand } from './tcpdump.ts';
 register(tcpdumpCommand);
 import { dockerCommand } from './docker/docker.ts';
-register(dockerCommand);
+import { systemctlCommand } from './systemctl.ts';
+register(dockerCommand, systemctlCommand);
 import { registerFlavour } from '../toolbox.ts';
 import { BUSYBOX_APPLETS, busyboxCommand } from './busybox/index.ts';
 import { digCommand, bindNslookupCommand, hostCommand } from './bind/index.ts';

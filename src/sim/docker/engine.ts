@@ -17,7 +17,7 @@ import { setSysctl } from '../net/sysctl.ts';
 import { RT_TABLE_MAIN } from '../net/types.ts';
 import { broadcastOf, formatIpv4, inPrefix, networkOf, parseIpv4, type Ipv4 } from '../wire/addr.ts';
 import { allocateSubnet, AddressPool, overlaps, subnetText, type Subnet } from './ipam.ts';
-import { addNetworkRules, addPortRules, installBaseRules, removeNetworkRules, removePortRules, type PortMapping } from './firewall.ts';
+import { addNetworkRules, addPortRules, clearDockerRules, installBaseRules, removeNetworkRules, removePortRules, type PortMapping } from './firewall.ts';
 import { findImage, knownRepository, type ResolvedImage } from './images.ts';
 import { hostsFile, resolvConf, type HostsEntry } from './files.ts';
 import { startEmbeddedDns, type EmbeddedDns } from './dns.ts';
@@ -107,6 +107,8 @@ export interface ContainerSpec {
   readonly tty?: boolean;
   readonly interactive?: boolean;
   readonly autoRemove?: boolean;
+  /** --restart: no, always, unless-stopped, on-failure */
+  readonly restart?: string;
   readonly labels?: Readonly<Record<string, string>>;
 }
 
@@ -140,6 +142,8 @@ export interface Container {
   logs: string;
   /** set while `docker network connect` etc. may rewrite /etc/hosts */
   hostsExtra: HostsEntry[];
+  /** stopped because dockerd stopped (restart policies act on these) */
+  stoppedByDaemon?: boolean;
 }
 
 const SUBNET_KEY = 'com.docker.network.bridge.name';
@@ -253,7 +257,7 @@ export class DockerEngine {
         if (!m || addr === null) throw new DockerError(`invalid subnet ${o.subnet} : invalid CIDR address: ${o.subnet}`);
         subnet = { addr: networkOf(addr, Number(m[2])), len: Number(m[2]) };
       }
-      return this.swarm.createNetwork(this, { name: o.name, subnet, gateway: o.gateway !== undefined ? (parseIpv4(o.gateway) ?? undefined) : undefined, attachable: !!o.attachable, internal: !!o.internal, labels: o.labels });
+      return this.swarm.createNetwork(this, { name: o.name, subnet, gateway: o.gateway !== undefined ? (parseIpv4(o.gateway) ?? undefined) : undefined, attachable: !!o.attachable, internal: !!o.internal, labels: o.labels, options: o.options });
     }
     if (driver !== 'bridge' && driver !== 'macvlan' && driver !== 'ipvlan') throw new DockerError(`could not find plugin ${driver} in v1 plugin registry: plugin not found`);
     const options = o.options ?? {};
@@ -327,7 +331,8 @@ export class DockerEngine {
     let br = ns.linkByName(bridgeName);
     if (!br) {
       // libnetwork gives the bridge a MAC address of its own, so it does not follow its ports
-      const r = addLink(ns, { name: bridgeName, kind: 'bridge', mac: this.rng.mac() });
+      const mtu = Number(o.options['com.docker.network.driver.mtu']) || undefined;
+      const r = addLink(ns, { name: bridgeName, kind: 'bridge', mac: this.rng.mac(), mtu });
       if (!r.ok) throw new DockerError(`failed to create bridge ${bridgeName}`);
       br = r.value;
     }
@@ -512,7 +517,8 @@ export class DockerEngine {
     } else if (net.driver === 'bridge') {
       const hostName = `veth${hex()}`;
       const tmpName = `veth${hex()}`;
-      const r = addLink(this.ns, { name: hostName, kind: 'veth', peerName: tmpName });
+      const mtu = Number(net.options['com.docker.network.driver.mtu']) || undefined;
+      const r = addLink(this.ns, { name: hostName, kind: 'veth', peerName: tmpName, mtu });
       if (!r.ok) throw new DockerError('failed to create veth pair');
       hostVeth = r.value;
       ctrLink = hostVeth.peer!;
@@ -778,6 +784,44 @@ export class DockerEngine {
       }
     }
     throw new DockerError('no available ports');
+  }
+
+  /** dockerd is running (systemctl stop docker stops it) */
+  running = true;
+
+  /** `systemctl stop docker`: the containers stop (SIGTERM, then SIGKILL); the rules stay. */
+  stopDaemon(): void {
+    for (const c of this.containers.values()) {
+      if (c.state !== 'running') continue;
+      c.stoppedByDaemon = true;
+      this.stopContainer(c, c.image.info.services.length && !c.spec.cmd.length ? 0 : 137);
+    }
+    this.running = false;
+  }
+
+  /**
+   * `systemctl start docker` (and restart): forwarding on, Docker's rules rebuilt from scratch in
+   * its layout, and the containers whose restart policy says so started again.
+   */
+  startDaemon(): Container[] {
+    if (this.running) this.stopDaemon();
+    const ns = this.ns;
+    const forwardWasOff = !ns.ipForward;
+    setSysctl(ns, 'net.ipv4.ip_forward', '1');
+    clearDockerRules(ns);
+    installBaseRules(ns, forwardWasOff);
+    for (const n of this.networks.values()) if (n.bridgeName && n.pool) addNetworkRules(ns, { bridge: n.bridgeName, subnet: n.pool.subnet, internal: n.internal });
+    this.running = true;
+    const started: Container[] = [];
+    for (const c of this.containers.values()) {
+      const policy = c.spec.restart ?? 'no';
+      if (c.stoppedByDaemon && (policy === 'always' || policy === 'unless-stopped')) {
+        this.startContainer(c);
+        started.push(c);
+      }
+      c.stoppedByDaemon = false;
+    }
+    return started;
   }
 
   /** The container's address on its first network (what `docker inspect` shows first). */

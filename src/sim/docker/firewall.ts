@@ -49,6 +49,27 @@ export function installBaseRules(ns: Netns, forwardPolicyDrop: boolean): void {
   if (forwardPolicyDrop) setPolicy(ns, 'filter', 'FORWARD', 'DROP');
 }
 
+/**
+ * What dockerd does to its rules when it starts again: its chains are emptied and the jumps to
+ * them removed, so that installBaseRules and addNetworkRules rebuild exactly one copy of each.
+ */
+export function clearDockerRules(ns: Netns): void {
+  for (const table of ['filter', 'nat', 'raw'] as TableName[]) {
+    const t = ns.nf.table(table);
+    for (const c of t.chains.values()) {
+      if (c.name.startsWith('DOCKER')) c.rules.length = 0;
+      else c.rules = c.rules.filter((r) => {
+        const tgt = r.spec.target;
+        const jumpsToDocker = (tgt.kind === 'jump' || tgt.kind === 'goto') && tgt.chain.startsWith('DOCKER');
+        const masq = tgt.kind === 'MASQUERADE' && table === 'nat' && c.name === 'POSTROUTING';
+        const direct = table === 'raw' && c.name === 'PREROUTING' && tgt.kind === 'DROP';
+        return !jumpsToDocker && !masq && !direct;
+      });
+    }
+  }
+  ns.nf.changed();
+}
+
 export interface BridgeNet {
   readonly bridge: string;
   readonly subnet: Subnet;

@@ -27,6 +27,12 @@ import { sameSpec, type TableName } from '../netfilter/rule.ts';
 
 export const OVERLAY_MTU = 1450;
 
+/** The MTU inside an overlay: 1450, or `-o com.docker.network.driver.mtu=N`. */
+export function overlayMtu(net: DockerNetwork): number {
+  const v = Number(net.options['com.docker.network.driver.mtu']);
+  return Number.isInteger(v) && v >= 68 && v <= 9000 ? v : OVERLAY_MTU;
+}
+
 export interface OverlaySandbox {
   readonly ns: Netns;
   readonly br: Link;
@@ -123,7 +129,7 @@ export class Swarm {
     return s;
   }
 
-  createNetwork(by: DockerEngine, o: { name: string; subnet?: Subnet; gateway?: Ipv4; attachable: boolean; internal: boolean; ingress?: boolean; labels?: Record<string, string> }): DockerNetwork {
+  createNetwork(by: DockerEngine, o: { name: string; subnet?: Subnet; gateway?: Ipv4; attachable: boolean; internal: boolean; ingress?: boolean; labels?: Record<string, string>; options?: Record<string, string> }): DockerNetwork {
     for (const n of this.networks.values()) if (n.name === o.name) throw new DockerError(`network with name ${o.name} already exists`);
     const subnet = o.subnet ?? this.allocateSubnet();
     const pool = new AddressPool(subnet);
@@ -138,7 +144,7 @@ export class Swarm {
       internal: o.internal,
       attachable: o.attachable,
       scope: 'swarm',
-      options: { 'com.docker.network.driver.overlay.vxlanid_list': String(this.nextVni) },
+      options: { ...(o.options ?? {}), 'com.docker.network.driver.overlay.vxlanid_list': String(this.nextVni) },
       labels: o.labels ?? {},
       pool,
       gateway,
@@ -176,11 +182,11 @@ export function overlaySandbox(e: DockerEngine, net: DockerNetwork): OverlaySand
   const ns = addAnonNetns(host, `1-${net.id.slice(0, 10)}`);
   setUp(ns.linkByName('lo')!);
   setSysctl(ns, 'net.ipv6.conf.all.disable_ipv6', '1');
-  const br = addLink(ns, { name: 'br0', kind: 'bridge', mac: e.rngMac(), mtu: OVERLAY_MTU });
+  const br = addLink(ns, { name: 'br0', kind: 'bridge', mac: e.rngMac(), mtu: overlayMtu(net) });
   if (!br.ok) throw new DockerError('overlay: cannot create br0');
   addAddr(br.value, { addr: net.gateway!, len: net.pool!.subnet.len, broadcast: broadcastOf(net.gateway!, net.pool!.subnet.len) });
   // the VXLAN device is created in the host namespace (its underlay) and moved into the sandbox
-  const vx = addLink(e.ns, { name: `vx-${String(info.vni).padStart(6, '0')}-${net.id.slice(0, 5)}`, kind: 'vxlan', mtu: OVERLAY_MTU, vxlan: { vni: info.vni, remote: null, local: null, group: null, dstport: 4789, learning: false, ttl: 0 } });
+  const vx = addLink(e.ns, { name: `vx-${String(info.vni).padStart(6, '0')}-${net.id.slice(0, 5)}`, kind: 'vxlan', mtu: overlayMtu(net), vxlan: { vni: info.vni, remote: null, local: null, group: null, dstport: 4789, learning: false, ttl: 0 } });
   if (!vx.ok) throw new DockerError(`overlay: cannot create the VXLAN device: ${vx.error}`);
   vx.value.vxlan!.proxy = true;
   moveLink(vx.value, ns);
@@ -221,7 +227,7 @@ export function announce(net: DockerNetwork, ep: Endpoint, add: boolean): void {
 export function overlayLeg(e: DockerEngine, c: Container, net: DockerNetwork, ifName: string): { hostVeth: Link; ctrLink: Link } {
   const sb = overlaySandbox(e, net);
   const hex = () => e.hex7();
-  const r = addLink(e.ns, { name: `veth${hex()}`, kind: 'veth', peerName: `veth${hex()}`, mtu: OVERLAY_MTU });
+  const r = addLink(e.ns, { name: `veth${hex()}`, kind: 'veth', peerName: `veth${hex()}`, mtu: overlayMtu(net) });
   if (!r.ok) throw new DockerError('failed to create veth pair');
   const hostVeth = r.value;
   const ctrLink = hostVeth.peer!;
@@ -230,7 +236,7 @@ export function overlayLeg(e: DockerEngine, c: Container, net: DockerNetwork, if
   setUp(hostVeth);
   moveLink(ctrLink, c.netns!);
   rename(ctrLink, ifName);
-  setMtu(ctrLink, OVERLAY_MTU);
+  setMtu(ctrLink, overlayMtu(net));
   return { hostVeth, ctrLink };
 }
 

@@ -116,6 +116,17 @@ function startProcess(ctx: CommandContext, e: DockerEngine, c: Container, o: { d
 
 const procs = new Map<string, { kill(): void }>();
 
+/** Start the main processes of containers the daemon just started again (restart policies). */
+export function resumeContainers(ctx: CommandContext, e: DockerEngine, cs: readonly Container[]): void {
+  ensureToolboxes();
+  for (const c of cs) watch(e, c, startProcess(ctx, e, c, { detached: true, interactive: !!c.spec.interactive }), c.startedAt!);
+}
+
+/** Stop every container's main process (the daemon is stopping). */
+export function killProcesses(e: DockerEngine): void {
+  for (const c of e.containers.values()) stopProcess(c);
+}
+
 function stopProcess(c: Container): void {
   procs.get(c.id)?.kill();
   procs.delete(c.id);
@@ -254,6 +265,7 @@ async function runOrCreate(ctx: CommandContext, e: DockerEngine, argv: readonly 
       tty: bool(p, 'tty'),
       interactive,
       autoRemove,
+      restart: flag(p, 'restart'),
       labels: Object.fromEntries(all(p, 'label').map((l) => [l.split('=')[0], l.split('=').slice(1).join('=')])),
     });
   } catch (err) {
@@ -921,7 +933,8 @@ export const dockerCommand: Command = {
   summary: 'manage containers and networks (docker run, ps, exec, network, compose)',
   async run(ctx) {
     const argv = ctx.argv.slice(1);
-    const e = dockerOn(ctx.host);
+    const found = dockerOn(ctx.host);
+    const e = found?.running ? found : null;
     if (!e || ctx.ns !== ctx.host.root) {
       if (argv[0] === 'version' || argv[0] === '--version' || argv[0] === '-v') {
         ctx.out(argv[0] === 'version' ? '' : 'Docker version 29.0.2, build 8108357\n');
