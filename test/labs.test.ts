@@ -80,7 +80,54 @@ describe('lab engine', () => {
   });
 });
 
-describe('netsim --lab', () => {
+describe('build labs', () => {
+  const build = labs.find((l) => l.lab.id === 'build-by-hand')!;
+
+  it('a build lab has no faults and one solution list; a repair lab needs a fault', () => {
+    const base = { ...build.lab };
+    const r1 = validateLab({ ...base, faults: { x: ['true'] } }, 'labs/b/lab.yaml');
+    expect(r1.ok).toBe(false);
+    if (!r1.ok) expect(r1.errors).toContain('labs/b/lab.yaml: faults: a build lab starts from its setup and has no faults');
+    const r2 = validateLab({ ...base, kind: 'repair', faults: {} }, 'labs/b/lab.yaml');
+    expect(r2.ok).toBe(false);
+    if (!r2.ok) expect(r2.errors).toContain('labs/b/lab.yaml: faults: a repair lab needs at least one fault');
+  });
+
+  it('tasks turn green one step at a time, in the order the learner builds', async () => {
+    const inst = await startLab(build.lab, 4);
+    const { ns, br, net } = inst.variant.vars;
+    const passed = async () => (await grade(inst)).tasks.filter((t) => t.ok).map((t) => t.id);
+    expect(await passed()).toEqual([]);
+    const steps: [string[], string[]][] = [
+      [[`ip netns add ${ns}`, `ip -n ${ns} link set lo up`], ['namespace']],
+      [[`ip link add ${br} type bridge`, `ip addr add ${net}.1/24 dev ${br}`, `ip link set ${br} up`], ['namespace', 'bridge']],
+      [[`ip link add a type veth peer name b`, `ip link set b netns ${ns}`, `ip -n ${ns} addr add ${net}.2/24 dev b`, `ip -n ${ns} link set b up`, `ip link set a master ${br}`, `ip link set a up`], ['namespace', 'bridge', 'wire']],
+      [[`ip -n ${ns} route add default via ${net}.1`], ['namespace', 'bridge', 'wire', 'route']],
+      [[`sysctl -w net.ipv4.ip_forward=1`], ['namespace', 'bridge', 'wire', 'route']],
+      [[`iptables -t nat -A POSTROUTING -s ${net}.0/24 -o eth0 -j MASQUERADE`], ['namespace', 'bridge', 'wire', 'route', 'nat', 'web']],
+    ];
+    for (const [lines, want] of steps) {
+      for (const l of lines) expect((await runLine(inst.session, l)).exitCode).toBe(0);
+      expect(await passed()).toEqual(want);
+    }
+    expect((await grade(inst)).passed).toBe(true);
+  });
+
+  it('the hint ladder follows the build: forwarding, then NAT', async () => {
+    const inst = await startLab(build.lab, 2);
+    const { ns, br, net } = inst.variant.vars;
+    expect((await hintsNow(inst))[0].text).toContain(`ip netns add ${ns}`);
+    for (const l of [`ip netns add ${ns}`, `ip -n ${ns} link set lo up`, `ip link add ${br} type bridge`, `ip addr add ${net}.1/24 dev ${br}`, `ip link set ${br} up`, `ip link add a type veth peer name b`, `ip link set b netns ${ns}`, `ip -n ${ns} addr add ${net}.2/24 dev b`, `ip -n ${ns} link set b up`, `ip link set a master ${br}`, `ip link set a up`]) await runLine(inst.session, l);
+    expect((await hintsNow(inst))[0].text).toContain('no default route');
+    await runLine(inst.session, `ip -n ${ns} route add default via ${net}.1`);
+    expect((await hintsNow(inst))[0].text).toContain('`sysctl net.ipv4.ip_forward` is 0');
+    await runLine(inst.session, 'sysctl -w net.ipv4.ip_forward=1');
+    expect((await hintsNow(inst))[0].text).toContain('Rewrite the source');
+  });
+});
+
+describe('netsim --lab', { timeout: 60_000 }, () => {
+  // each case starts node processes; the ceiling only guards against a hang
   it('--list-labs prints the ids, one per line', () => {
     const out = execFileSync(NODE, [NETSIM, '--list-labs'], { encoding: 'utf8' });
     expect(out.trim().split('\n')).toEqual(labs.map((l) => l.lab.id));

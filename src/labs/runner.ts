@@ -24,7 +24,7 @@ export function variantFor(lab: Lab, seed: number): Variant {
   const vars: Record<string, string> = {};
   for (const [k, choices] of Object.entries(lab.variables)) vars[k] = choices[rng.nextU32() % choices.length];
   const faults = Object.keys(lab.faults);
-  const fault = faults[rng.nextU32() % faults.length];
+  const fault = faults.length ? faults[rng.nextU32() % faults.length] : '';
   return { seed, vars, fault };
 }
 
@@ -50,7 +50,7 @@ export interface LabInstance {
 export interface StartOptions {
   /** the scenario file's text, for labs whose world is a scenario */
   readonly scenarioText?: string;
-  /** stop before the fault is planted (the healthy system) */
+  /** the healthy system: stop before the fault is planted (a build lab: setup, then the solution) */
   readonly healthy?: boolean;
   readonly interactive?: boolean;
 }
@@ -89,7 +89,9 @@ export async function startLab(lab: Lab, seed: number, o: StartOptions = {}): Pr
   const home = start ? world.host(start)! : world.firstHost();
   const builder = new Session(world, { startHost: home.name });
   await runAll(builder, view.setup, `${lab.id} setup`);
-  if (!o.healthy) await runAll(builder, view.faults[variant.fault], `${lab.id} fault ${variant.fault}`);
+  if (view.kind === 'build') {
+    if (o.healthy) await runAll(builder, solutionList(view, variant), `${lab.id} solution`);
+  } else if (!o.healthy) await runAll(builder, view.faults[variant.fault], `${lab.id} fault ${variant.fault}`);
   const session = new Session(world, { startHost: home.name, interactive: o.interactive });
   return { lab, variant, world, session, target: { world, home }, view };
 }
@@ -142,8 +144,12 @@ export function gradeText(g: Grade): string {
 
 /** The reference solution for this variant. */
 export function solutionFor(inst: LabInstance): string[] {
-  const s = inst.view.solution;
-  return Array.isArray(s) ? s : s[inst.variant.fault];
+  return solutionList(inst.view, inst.variant);
+}
+
+function solutionList(view: Lab, variant: Variant): string[] {
+  const s = view.solution;
+  return Array.isArray(s) ? s : s[variant.fault];
 }
 
 /**

@@ -103,8 +103,13 @@ export const LabSchema = z
     variables: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.array(z.union([z.string(), z.number()]).transform(String)).min(1)).default({}),
     /** commands that build the healthy system, run as root on the start host */
     setup: commands.default([]),
+    /**
+     * `repair` (the default): the learner gets a broken system to fix. `build`: the learner builds
+     * the system from the setup's starting point, and each task grades one step of it.
+     */
+    kind: z.enum(['repair', 'build']).default('repair'),
     /** the ways the system is broken: one is chosen per seed; each is a list of commands */
-    faults: z.record(z.string().regex(/^[a-z0-9-]+$/), commands.min(1)).refine((f) => Object.keys(f).length >= 1, { message: 'at least one fault' }),
+    faults: z.record(z.string().regex(/^[a-z0-9-]+$/), commands.min(1)).default({}),
     story: text,
     tasks: z.array(TaskSchema).min(1),
     /** must hold after the fix too (the isolation the lab requires, a port that stays closed) */
@@ -128,6 +133,10 @@ export function validateLab(data: unknown, file = 'lab.yaml'): { ok: true; lab: 
   if (r.success) {
     const lab = r.data;
     const errors: string[] = [];
+    const nFaults = Object.keys(lab.faults).length;
+    if (lab.kind === 'repair' && nFaults === 0) errors.push(`${file}: faults: a repair lab needs at least one fault`);
+    if (lab.kind === 'build' && nFaults > 0) errors.push(`${file}: faults: a build lab starts from its setup and has no faults`);
+    if (lab.kind === 'build' && !Array.isArray(lab.solution)) errors.push(`${file}: solution: a build lab has one list of commands`);
     if (!Array.isArray(lab.solution)) for (const f of Object.keys(lab.faults)) if (!lab.solution[f]) errors.push(`${file}: solution: no solution for fault "${f}"`);
     for (const h of lab.hints) if (h.fault && !lab.faults[h.fault]) errors.push(`${file}: hints: unknown fault "${h.fault}"`);
     return errors.length ? { ok: false, errors } : { ok: true, lab };

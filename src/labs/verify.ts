@@ -1,6 +1,6 @@
 /**
  * `labs:verify`: proves a lab fair, for many seeds. The healthy system passes every task and
- * guard; the broken one fails at least one task; the reference solution, typed line by line,
+ * guard; the broken one fails at least one task (a build lab's starting point passes none); the reference solution, typed line by line,
  * exits 0 everywhere and then passes everything; every declared wrong fix fails a guard.
  */
 import { runLine } from '../shell/index.ts';
@@ -30,7 +30,10 @@ export async function verifyLab(lab: Lab, seeds: readonly number[], scenarioText
 
       const broken = await startLab(lab, seed, { scenarioText });
       const g1 = await grade(broken);
-      if (g1.tasks.every((t) => t.ok)) p(`the broken system (fault ${broken.variant.fault}) passes every task`);
+      if (lab.kind === 'build') {
+        const done = g1.tasks.filter((t) => t.ok).map((t) => t.title);
+        if (done.length) p(`the starting point already passes: ${done.join(', ')}`);
+      } else if (g1.tasks.every((t) => t.ok)) p(`the broken system (fault ${broken.variant.fault}) passes every task`);
 
       const solved = await startLab(lab, seed, { scenarioText });
       for (const line of solutionFor(solved)) {
