@@ -10,6 +10,8 @@
  * 5. Docker: 200 containers started on 10 user-defined networks; a ping and a curl between two
  *    containers (the whole `docker exec` command line); `docker network inspect` of a network of
  *    200 containers.
+ * 6. Labs: for every lab in labs/, the time to start it (world built, healthy system set up, the
+ *    fault planted) and to grade the broken world (every task and guard, with real probes).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -27,6 +29,8 @@ import { dockerOn } from '../../src/sim/docker/engine.ts';
 import { TcpConn } from '../../src/sim/transport/tcp.ts';
 import { SECOND } from '../../src/sim/engine/scheduler.ts';
 import type { Netns } from '../../src/sim/net/model.ts';
+import { loadLabs } from '../../src/cli/labs.ts';
+import { grade, startLab } from '../../src/labs/runner.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -223,10 +227,32 @@ async function benchDocker(): Promise<{ startMs: number; pingUs: number; curlUs:
   return { startMs: median(starts), pingUs, curlUs, inspectUs, curlTraceUs: median(traceUs) };
 }
 
+async function benchLabs(): Promise<{ id: string; startMs: number; gradeMs: number }[]> {
+  const out: { id: string; startMs: number; gradeMs: number }[] = [];
+  for (const l of loadLabs()) {
+    const starts: number[] = [];
+    const grades: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const t0 = performance.now();
+      const inst = await startLab(l.lab, 1 + (i % 4), { scenarioText: l.scenarioText });
+      const t1 = performance.now();
+      await grade(inst);
+      const t2 = performance.now();
+      if (i >= 2) {
+        starts.push(t1 - t0);
+        grades.push(t2 - t1);
+      }
+    }
+    out.push({ id: l.lab.id, startMs: median(starts), gradeMs: median(grades) });
+  }
+  return out;
+}
+
 const ping = benchPing();
 const commands = await benchCommand();
 const big = benchBigWorld();
 const dk = await benchDocker();
+const labs = await benchLabs();
 const hasGc = typeof (globalThis as { gc?: unknown }).gc === 'function';
 
 const row = (what: string, value: string, target: string, ok: boolean) => `| ${what} | ${value} | ${target} | ${ok ? 'met' : '**missed**'} |`;
@@ -250,6 +276,10 @@ const lines = [
   row('docker: a container-to-container HTTP GET, its packets only (median trace)', `${dk.curlTraceUs.toFixed(1)} µs`, '< 500 µs', dk.curlTraceUs < 500),
   row('docker: `docker exec client curl -s -o /dev/null http://web/`, whole command line with DNS (median)', `${(dk.curlUs / 1000).toFixed(2)} ms`, '', true),
   row('docker: `docker network inspect` of a 200-container network (median)', `${(dk.inspectUs / 1000).toFixed(2)} ms`, '', true),
+  ...labs.flatMap((l) => [
+    row(`lab \`${l.id}\`: start (world built, set up and broken; median of 10 over 4 seeds)`, `${l.startMs.toFixed(1)} ms`, '< 50 ms', l.startMs < 50),
+    row(`lab \`${l.id}\`: grade the broken world, every task and guard (median)`, `${l.gradeMs.toFixed(1)} ms`, '< 20 ms', l.gradeMs < 20),
+  ]),
   '',
   'Each namespace of the 1,000 has `lo` (up, 127.0.0.1/8), `eth0` (a veth whose peer is a port of',
   '`br0`), a /16 address with its local, broadcast and connected routes, its own netfilter tables,',
