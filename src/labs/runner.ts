@@ -7,7 +7,7 @@ import type { World } from '../sim/net/world.ts';
 import { Rng, hashString } from '../sim/engine/rng.ts';
 import { createWorld } from '../sim/worlds/index.ts';
 import { loadScenarioText } from '../sim/scenario/load.ts';
-import { Session, runLine, type LineResult } from '../shell/index.ts';
+import { Session, runLine, type LineResult, type SessionOptions } from '../shell/index.ts';
 import { runScenarioSetup } from '../shell/setup.ts';
 import { evaluate, type CheckResult, type Target } from './checks.ts';
 import type { Check, Hint, Lab } from './schema.ts';
@@ -53,6 +53,8 @@ export interface StartOptions {
   /** the healthy system: stop before the fault is planted (a build lab: setup, then the solution) */
   readonly healthy?: boolean;
   readonly interactive?: boolean;
+  /** options for the learner's session (pacing, Ctrl+C) */
+  readonly session?: SessionOptions;
 }
 
 export class LabError extends Error {}
@@ -92,7 +94,7 @@ export async function startLab(lab: Lab, seed: number, o: StartOptions = {}): Pr
   if (view.kind === 'build') {
     if (o.healthy) await runAll(builder, solutionList(view, variant), `${lab.id} solution`);
   } else if (!o.healthy) await runAll(builder, view.faults[variant.fault], `${lab.id} fault ${variant.fault}`);
-  const session = new Session(world, { startHost: home.name, interactive: o.interactive });
+  const session = new Session(world, { interactive: o.interactive, ...o.session, startHost: home.name });
   return { lab, variant, world, session, target: { world, home }, view };
 }
 

@@ -67,6 +67,13 @@ export class Session {
   private nextJob = 1;
   /** set by the terminal on Ctrl+C */
   readonly interrupt: { interrupted: boolean } = { interrupted: false };
+  /** the virtual time at which the current command line noticed Ctrl+C, if it did */
+  interruptedAt: number | null = null;
+  /**
+   * Stop (as Ctrl+C does) a foreground command still waiting at this virtual time: replaying a
+   * recorded session stops a command exactly where the person stopped it.
+   */
+  stopAt: number | null = null;
   /** true once the outermost shell exited */
   ended = false;
   exitStatus = 0;
@@ -124,6 +131,7 @@ export class Session {
   async run(line: string, io: CommandIO): Promise<number> {
     if (this.ended) return this.exitStatus;
     this.interrupt.interrupted = false;
+    this.interruptedAt = null;
     if (line.trim() && !line.trimStart().startsWith('#')) this.history.push(line);
     let status: number;
     try {
@@ -450,7 +458,11 @@ export class Session {
     const slice = this.options.onSlice ? 100_000 : Infinity;
     for (;;) {
       if (done()) return true;
-      if (interrupt.interrupted) return false;
+      if (this.stopAt !== null && sched.now >= this.stopAt) (interrupt as { interrupted: boolean }).interrupted = true;
+      if (interrupt.interrupted) {
+        this.interruptedAt ??= sched.now;
+        return false;
+      }
       let end = deadline;
       if (!this.interactive && deadline === Infinity) {
         if (sched.idle) {
@@ -463,7 +475,7 @@ export class Session {
           return false;
         }
       }
-      const stop = Math.min(end, sched.now + slice);
+      const stop = Math.min(end, sched.now + slice, this.stopAt ?? Infinity);
       const before = sched.now;
       if (stop === Infinity && sched.idle) {
         // interactive and nothing can happen: let the terminal breathe until Ctrl+C
