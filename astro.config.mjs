@@ -15,6 +15,8 @@ export default defineConfig({
   trailingSlash: 'always',
   integrations: [mdx(), csp()],
   devToolbar: { enabled: false },
+  // code blocks stay plain <pre><code>: outputs must keep every space, and carry no inline colours
+  markdown: { syntaxHighlight: false },
   build: { inlineStylesheets: 'never' },
   vite: {
     build: { rolldownOptions: { treeshake } },

@@ -1,8 +1,8 @@
 // Replays a lesson's labs as the learner would (npm run lesson-check -- content/part-1/x.mdx):
 // prints each <Run>'s commands and what the simulator prints, and whether it matches the
-// lesson's <Output>. The same replay runs in test/ui/lessons.test.ts.
+// lesson's output block. The same replay runs in test/ui/lessons.test.ts.
 //
-// --fill rewrites each differing <Output> with what the simulator printed (review the diff:
+// --fill rewrites each differing output block with what the simulator printed (review the diff:
 // the prose around it must still be true).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { replayLesson } from '../test/ui/replay.ts';
@@ -16,27 +16,18 @@ for (const file of process.argv.slice(2).filter((a) => !a.startsWith('--'))) {
     bad++;
     console.log(`!! ${e}`);
   }
-  const lines = text.split('\n');
-  const fills: { line: number; printed: string }[] = [];
+  const fills: { span: readonly [number, number]; printed: string }[] = [];
   for (const s of r.steps) {
     console.log(`\n--- ${file}:${s.line} [${s.lab}]${s.expected === undefined ? '' : s.matches ? ' output matches' : ' OUTPUT DIFFERS'}`);
     for (const c of s.results) console.log(`${c.prompt}${c.command}\n${c.output}${c.output.endsWith('\n') || !c.output ? '' : '\n'}(exit ${c.exitCode})`);
     if (s.expected !== undefined && !s.matches) {
       bad++;
       console.log(`expected:\n${s.expected}`);
-      fills.push({ line: s.line, printed: s.results.map((c) => c.output).join('') });
+      if (s.span) fills.push({ span: s.span, printed: s.results.map((c) => c.output).join('') });
     }
   }
   // last first, so earlier positions stay valid
-  for (const f of fills.reverse()) {
-    if (!fill) break;
-    const from = lines.slice(0, f.line - 1).join('\n').length;
-    const at = text.indexOf('<Output text={`', from);
-    const end = text.indexOf('`} />', at);
-    if (at < 0 || end < at) continue;
-    const body = f.printed.replace(/\s+$/, '').replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
-    text = `${text.slice(0, at)}<Output text={\`${body}${text.slice(end)}`;
-  }
+  if (fill) for (const f of fills.reverse()) text = `${text.slice(0, f.span[0])}${f.printed.replace(/\s+$/, '')}${text.slice(f.span[1])}`;
   if (fill) writeFileSync(file, text);
 }
 process.exit(bad ? 1 : 0);

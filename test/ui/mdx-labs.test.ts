@@ -22,11 +22,16 @@ describe('lessonLabs', () => {
 
 <Run cmd={\`ip netns list
 ls /run/netns\`} />
-<Output text={\`red
-red\`} />
+\`\`\`output
+red
+  red
+\`\`\`
 
 <Run cmd="ping -c 1 10.9.9.9" lab="two" fails />
-<Output text={\`x\`} />
+
+\`\`\`output
+x
+\`\`\`
 
 <Trace id="t" world="bare" run="ping -c 1 127.0.0.1" caption="c" />
 `;
@@ -36,13 +41,13 @@ red\`} />
     expect(r.labs).toEqual([{ kind: 'Lab', id: 'one', props: { id: 'one', world: 'bare' }, line: 2 }]);
     expect(r.runs.map((x) => [x.commands, x.output, x.fails, x.lab])).toEqual([
       [['ip netns add red'], undefined, false, undefined],
-      [['ip netns list', 'ls /run/netns'], 'red\nred', false, undefined],
+      [['ip netns list', 'ls /run/netns'], 'red\n  red', false, undefined],
       [['ping -c 1 10.9.9.9'], 'x', true, 'two'],
     ]);
     expect(r.traces.map((t) => t.id)).toEqual(['t']);
   });
-  it('reports an Output that follows no Run', () => {
-    expect(lessonLabs('text\n<Output text={`x`} />').errors[0]).toMatch(/must follow a <Run>/);
+  it('reports an unterminated output block', () => {
+    expect(lessonLabs('<Run cmd="x" />\n```output\nabc').errors[0]).toMatch(/unterminated/);
   });
 });
 

@@ -12,6 +12,8 @@ export interface ReplayStep {
   readonly lab: string;
   readonly results: readonly LineResult[];
   readonly expected?: string;
+  /** where the expected output sits in the source */
+  readonly span?: readonly [number, number];
   readonly matches: boolean;
 }
 
@@ -59,7 +61,7 @@ export async function replayLesson(text: string, file: string): Promise<Replay> 
     const printed = results.map((x) => x.output).join('');
     const matches = r.output === undefined ? true : outputMatches(printed, r.output);
     if (!matches) errors.push(`${file}:${r.line}: output of \`${r.commands.join('; ')}\` differs from the lesson`);
-    steps.push({ line: r.line, lab: id!, results, expected: r.output, matches });
+    steps.push({ line: r.line, lab: id!, results, expected: r.output, span: r.outputSpan, matches });
   }
   return { steps, errors };
 }

@@ -1,7 +1,8 @@
 /**
  * Read a lesson's labs and commands out of its MDX source: every <Lab>/<Terminal> (world,
- * scenario, setup), every <Run> (the commands the learner is told to type) with the <Output>
- * that follows it, and every <Trace>. The lesson tests replay them against the simulator; the
+ * scenario, setup), every <Run> (the commands the learner is told to type) with the output the
+ * lesson shows for it (a fenced code block of language `output` right after it), and every
+ * <Trace>. The lesson tests replay them against the simulator; the
  * `lesson-check` script prints what the simulator really prints, for authors.
  *
  * Props must be literal: "text", {`template without ${}`}, {number} or a bare flag.
@@ -21,8 +22,10 @@ export interface RunUse {
   readonly lab?: string;
   readonly commands: readonly string[];
   readonly fails: boolean;
-  /** the expected output from an <Output> right after it */
+  /** the expected output: a fenced ```output block right after it */
   readonly output?: string;
+  /** where that block's text starts and ends in the source (for tools that rewrite it) */
+  readonly outputSpan?: readonly [number, number];
   readonly line: number;
 }
 
@@ -130,7 +133,7 @@ export function lessonLabs(text: string): LessonLabs {
   const runs: RunUse[] = [];
   const traces: TraceUse[] = [];
   const errors: string[] = [];
-  const all = [...tags(text, ['Lab', 'Terminal', 'Run', 'Output', 'Trace'])];
+  const all = [...tags(text, ['Lab', 'Terminal', 'Run', 'Trace'])];
   for (let k = 0; k < all.length; k++) {
     const t = all[k];
     const line = lineOf(text, t.start);
@@ -146,22 +149,26 @@ export function lessonLabs(text: string): LessonLabs {
         errors.push(`line ${line}: <Run> needs a cmd`);
         continue;
       }
-      const next = all[k + 1];
+      const fence = /^\s*\n```output\n/.exec(text.slice(t.end));
       let output: string | undefined;
-      if (next && next.name === 'Output' && !text.slice(t.end, next.start).trim()) {
-        const op = parseProps(next.attrs).props;
-        if (typeof op.text === 'string') output = op.text;
+      let outputSpan: [number, number] | undefined;
+      if (fence) {
+        const start = t.end + fence[0].length;
+        const end = text.indexOf('\n```', start - 1);
+        if (end < 0) errors.push(`line ${line}: unterminated output block`);
+        else {
+          output = text.slice(start, Math.max(start, end));
+          outputSpan = [start, Math.max(start, end)];
+        }
       }
       runs.push({
         lab: typeof props.lab === 'string' ? props.lab : undefined,
         commands: props.cmd.split('\n').map((l) => l.trim()).filter(Boolean),
         fails: props.fails === true,
         output,
+        ...(outputSpan ? { outputSpan } : {}),
         line,
       });
-    } else if (t.name === 'Output') {
-      const prev = all[k - 1];
-      if (!prev || prev.name !== 'Run' || text.slice(prev.end, t.start).trim()) errors.push(`line ${line}: <Output> must follow a <Run> directly`);
     }
   }
   return { labs, runs, traces, errors };

@@ -15,7 +15,7 @@ function setupTheme(): void {
     const c = storedTheme();
     const shown = effectiveTheme();
     btn.textContent = c === 'system' ? `Theme: system (${shown})` : `Theme: ${c}`;
-    btn.setAttribute('aria-label', `Colour theme: ${c === 'system' ? `follows the system, now ${shown}` : c}. Press to change.`);
+    btn.title = 'Change the colour theme: system, light or dark';
     btn.dataset.choice = c;
   };
   btn.addEventListener('click', () => {

@@ -52,6 +52,14 @@ export function setupSearch(): void {
     void loadPagefind();
   };
   open.addEventListener('click', show);
+  // Escape closes at once (a search field would otherwise only clear itself first)
+  dialog.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') {
+      ev.preventDefault();
+      dialog.close();
+      open.focus();
+    }
+  });
   document.addEventListener('keydown', (ev) => {
     const t = ev.target as HTMLElement;
     if (ev.key !== '/' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
@@ -59,9 +67,12 @@ export function setupSearch(): void {
     ev.preventDefault();
     show();
   });
+  dialog.querySelector('[data-search-close]')?.addEventListener('click', () => {
+    dialog.close();
+    open.focus();
+  });
+  // Enter opens the first result
   form.addEventListener('submit', (ev) => {
-    const submitter = (ev as SubmitEvent).submitter;
-    if (submitter && submitter.hasAttribute('data-search-close')) return;
     ev.preventDefault();
     list.querySelector<HTMLAnchorElement>('a')?.click();
   });
