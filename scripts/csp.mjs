@@ -1,11 +1,12 @@
-// Content-Security-Policy for the built site. An Astro integration: after `astro build` it reads
+// Content-Security-Policy (and module preloads) for the built site. An Astro integration: after
+// `astro build` it reads
 // every HTML page, hashes each inline script the browser would run, and puts a <meta> policy at
 // the top of <head>. The policy allows this origin only, no inline script without its hash, and
 // WebAssembly compilation (Pagefind's search index). Styles may be inline because xterm.js and
 // d3 set them at run time (docs/decisions/0011-csp-and-no-third-parties.md).
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Script types a browser executes (no type, JavaScript MIME types, module). */
@@ -57,6 +58,46 @@ export function addPolicy(html) {
   return cleaned.replace(/<head([^>]*)>/i, (h) => `${h}${meta}`);
 }
 
+/**
+ * Module preloads: the page's scripts import shared chunks, which import others; a browser finds
+ * each level only after loading the one before. Listing every chunk the page will load (static
+ * and dynamic imports, not workers or the search index) lets it fetch them all at once.
+ */
+export function chunkClosure(dist, entries) {
+  const seen = new Set();
+  const queue = [...entries];
+  while (queue.length) {
+    const ref = queue.shift();
+    if (seen.has(ref)) continue;
+    const file = join(dist, ref);
+    if (!existsSync(file)) continue;
+    seen.add(ref);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from\s*|import\s*\(\s*|import\s*)["'`](\.\/[^"'`]+\.js)["'`]/g)) {
+      queue.push(posix.join(posix.dirname(ref), m[1]));
+    }
+  }
+  return [...seen];
+}
+
+/** The script that starts the simulator early (src/ui/sim/prestart.ts) runs as soon as it is loaded. */
+export function asyncPrestart(html, dist) {
+  return html.replace(/<script type="module" src="(\/[^"]+\.js)">/g, (tag, src) => {
+    const file = join(dist, src);
+    return existsSync(file) && /prestart/.test(readFileSync(file, 'utf8')) ? `<script type="module" async src="${src}">` : tag;
+  });
+}
+
+export function addModulePreloads(html, dist) {
+  const scripts = [...html.matchAll(/<script\b[^>]*type="module"[^>]*\bsrc="(\/[^"]+\.js)"/g)].map((m) => m[1]);
+  const have = new Set([...scripts, ...[...html.matchAll(/rel="modulepreload"[^>]*href="([^"]+)"/g)].map((m) => m[1])]);
+  const links = chunkClosure(dist, scripts)
+    .filter((r) => !have.has(r))
+    .map((r) => `<link rel="modulepreload" href="${r}">`)
+    .join('');
+  return links ? html.replace(/<\/head>/i, `${links}</head>`) : html;
+}
+
 function* htmlFiles(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
@@ -73,10 +114,10 @@ export default function csp() {
         const root = fileURLToPath(dir);
         let n = 0;
         for (const file of htmlFiles(root)) {
-          writeFileSync(file, addPolicy(readFileSync(file, 'utf8')));
+          writeFileSync(file, addPolicy(addModulePreloads(asyncPrestart(readFileSync(file, 'utf8'), root), root)));
           n++;
         }
-        logger.info(`Content-Security-Policy added to ${n} pages`);
+        logger.info(`Content-Security-Policy and module preloads added to ${n} pages`);
       },
     },
   };

@@ -14,6 +14,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import type { FromWorker, ToWorker } from '../sim/protocol.ts';
 import type { LabSpec } from '../sim/spec.ts';
 import { addTraceEvents, initialLabState, type LabStore } from '../store/lab.ts';
+import { adopt, spawnSimulator } from '../sim/prestart.ts';
 import { applyKey, commonPrefix, emptyEditor, keys, redrawSequence, replaceRange, visibleLength, type EditorState } from './line-editor.ts';
 
 export interface TerminalOptions {
@@ -88,6 +89,7 @@ export class LabTerminal {
     this.resizeObserver = new ResizeObserver(() => this.fitNow());
     this.resizeObserver.observe(opts.mount);
     this.term.attachCustomKeyEventHandler((ev) => this.keyFilter(ev));
+    performance.mark('pp-xterm-open');
     this.term.onData((d) => this.onData(d));
   }
 
@@ -132,7 +134,9 @@ export class LabTerminal {
     this.term.write(`${DIM}Packet Path terminal: ${this.opts.label}. Starting the simulator…${RESET}\r\n`);
     this.opts.status('Starting the simulator.');
     this.worker?.terminate();
-    const w = new Worker(new URL('../sim/worker.ts', import.meta.url), { type: 'module', name: 'packet-path-sim' });
+    // the first start takes over the worker the page started early (prestart.ts)
+    const early = this.worker ? null : adopt(this.opts.mount.closest('pp-terminal') ?? this.opts.mount);
+    const w = early?.worker ?? spawnSimulator();
     this.worker = w;
     w.onmessage = (ev: MessageEvent<FromWorker>) => {
       if (this.worker === w) this.onMessage(ev.data);
@@ -143,7 +147,10 @@ export class LabTerminal {
       st.setState({ status: 'failed', message: ev.message });
       this.opts.status('The simulator stopped. Press Reset to start again.');
     };
-    this.send({ type: 'start', spec: this.opts.spec, pace: this.pace });
+    if (early) {
+      if (!this.pace) this.send({ type: 'pace', pace: false });
+      for (const m of early.queue) this.onMessage(m);
+    } else this.send({ type: 'start', spec: this.opts.spec, pace: this.pace });
     await this.whenIdle();
   }
 
@@ -161,11 +168,12 @@ export class LabTerminal {
     const st = this.opts.store;
     switch (m.type) {
       case 'ready': {
+        if (!performance.getEntriesByName('pp-sim-ready').length) performance.mark('pp-sim-ready');
+        // one write: the banner, the setup commands, the prompt
         this.term.reset();
-        if (m.setup.length) {
-          this.term.write(`${DIM}# This lab started with:${RESET}\r\n`);
-          for (const s of m.setup) this.term.write(`${DIM}# ${s.command}${RESET}\r\n`);
-        }
+        let banner = '';
+        if (m.setup.length) banner += `${DIM}# This lab started with:\r\n${m.setup.map((s) => `# ${s.command}`).join('\r\n')}${RESET}\r\n`;
+        if (banner) this.term.write(banner);
         st.setState({ status: 'ready', topology: m.topology });
         this.showPrompt(m.prompt);
         this.opts.status('Terminal ready.');

@@ -13,7 +13,10 @@ export class PpRun extends HTMLElement {
     btn.dataset.wired = '1';
     const term = terminalFor(this.dataset.lab);
     if (!term) return;
-    btn.disabled = false;
+    // the terminal's code loads after the page; the button works once it has
+    void customElements.whenDefined('pp-terminal').then(() => {
+      btn.disabled = false;
+    });
     btn.addEventListener('click', async () => {
       btn.disabled = true;
       btn.textContent = 'Running…';

@@ -23,11 +23,10 @@ export class PpTerminal extends HTMLElement {
 
   connectedCallback(): void {
     if (this.terminal) return;
-    const specEl = this.querySelector('script[data-spec]');
     const mount = this.querySelector<HTMLElement>('[data-mount]');
     const statusEl = this.querySelector<HTMLElement>('[data-status]');
-    if (!specEl || !mount) return;
-    const spec = JSON.parse(specEl.textContent ?? '{}') as LabSpec;
+    if (!this.dataset.spec || !mount) return;
+    const spec = JSON.parse(this.dataset.spec) as LabSpec;
     const lab = this.dataset.lab ?? 'lab';
     const sr = this.querySelector<HTMLInputElement>('input[data-act="sr"]');
     const reset = this.querySelector<HTMLButtonElement>('button[data-act="reset"]');

@@ -153,7 +153,10 @@ export class PpTopology extends HTMLElement {
       const token = ++this.token;
       this.scheduleNext(token, steps[st.step], reduced, true);
     }
-    if (!st.playing && prev.playing) this.clearTimer();
+    if (!st.playing && prev.playing) {
+      this.clearTimer();
+      this.renderStep(st, steps);
+    }
     this.renderControls(st, steps);
   }
 
@@ -242,7 +245,9 @@ export class PpTopology extends HTMLElement {
       status.dataset.place = s ? s.place : '';
       status.dataset.step = String(st.step);
     }
-    if (details) {
+    // while playing, the details wait (rewriting them every step would reflow the page under
+    // the animation); they show the hop the player stops on
+    if (details && !st.playing) {
       details.hidden = !s;
       details.innerHTML = s ? hopDetailsHtml(s) : '';
     }
