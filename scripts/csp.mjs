@@ -3,7 +3,7 @@
 // every HTML page, hashes each inline script the browser would run, and puts a <meta> policy at
 // the top of <head>. The policy allows this origin only, no inline script without its hash, and
 // WebAssembly compilation (Pagefind's search index). Styles may be inline because xterm.js and
-// d3 set them at run time (docs/decisions/0011-csp-and-no-third-parties.md).
+// d3 set them at run time (docs/decisions/0012-csp-and-no-third-parties.md).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
