@@ -78,7 +78,7 @@ test.describe('progress', () => {
     await expect(q0.locator('[data-result]')).toHaveText('Right.');
     await expect(q0.locator('.explain').nth(1)).toBeVisible();
     const q1 = quiz.locator('.question').nth(1);
-    await q1.locator('input[type="radio"]').nth(1).check();
+    await q1.locator('input[type="radio"]').nth(0).check();
     await q1.locator('[data-act="check"]').click();
     await expect(q1.locator('[data-result]')).toContainText('Not quite');
     const short = quiz.locator('.question[data-kind="short"]');
@@ -88,7 +88,7 @@ test.describe('progress', () => {
     await page.reload();
     await expect(page.locator('[data-read-toggle]')).toBeChecked();
     await expect(q0.locator('[data-result]')).toHaveText('Right.');
-    await expect(q1.locator('input[type="radio"]').nth(1)).toBeChecked();
+    await expect(q1.locator('input[type="radio"]').nth(0)).toBeChecked();
     await expect(quiz.locator('[data-score]')).toContainText('3 of 5 answered, 2 right');
     await expect(page.locator('.course-nav a[href="/lessons/bridges/"] .read-mark')).toHaveText('✓');
     await page.goto('/');

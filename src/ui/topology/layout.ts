@@ -169,7 +169,10 @@ function isPill(i: TopoIface): boolean {
 function nsNotes(ns: TopoNs): string[] {
   const notes: string[] = [];
   const lo = ns.ifaces.find((i) => i.kind === 'loopback');
-  if (lo) notes.push(`lo ${lo.up ? 'UP' : 'DOWN'}`);
+  if (lo) {
+    const extra = lo.addrs.filter((a) => !a.startsWith('127.'));
+    notes.push(`lo ${lo.up ? 'UP' : 'DOWN'}${extra.length ? ` ${addrText(extra)}` : ''}`);
+  }
   if (ns.forwarding) notes.push('ip_forward=1');
   if (ns.natRules) notes.push(`nat rules: ${ns.natRules}`);
   if (ns.filterRules) notes.push(`filter rules: ${ns.filterRules}`);

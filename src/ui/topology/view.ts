@@ -240,7 +240,12 @@ export class TopologyView {
     enter.append('text').attr('class', 'pkt-label').attr('x', 10).attr('y', -9);
     const all = enter.merge(dots);
     all.attr('class', (d) => `${packetClass(d.step)}${step && d.id === step.event.packetId ? ' pkt-current' : ''}`);
-    all.select('text').text((d) => (step && d.id === step.event.packetId ? packetLabel(d.step) : ''));
+    all
+      .select('text')
+      .text((d) => (step && d.id === step.event.packetId ? packetLabel(d.step) : ''))
+      // near the right edge the label goes to the left of the dot
+      .attr('text-anchor', (d) => (this.nearRight(d.at) ? 'end' : 'start'))
+      .attr('x', (d) => (this.nearRight(d.at) ? -10 : 10));
     all.attr('transform', (d) => {
       const n = nodeFor(layout, d.at);
       const p = n ? layout.nodes.get(n)! : ([0, 0] as Point);
@@ -306,6 +311,13 @@ export class TopologyView {
         .on('interrupt', finish)
         .on('cancel', finish);
     });
+  }
+
+  private nearRight(at: string): boolean {
+    const layout = this.layout!;
+    const n = nodeFor(layout, at);
+    const p = n ? layout.nodes.get(n) : undefined;
+    return !!p && p[0] > layout.width - 170;
   }
 
   /** A note beside the packet: the decision taken at this step. */
