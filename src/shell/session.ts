@@ -16,6 +16,7 @@ import { listDir, readFile, resolvePath, statPath, writeFile } from './files.ts'
 import { commandsAt, notFoundMessage, toolbox } from './toolbox.ts';
 import { strerror } from '../sim/net/types.ts';
 import { SECOND } from '../sim/engine/scheduler.ts';
+import { wakeupCount } from './wakeups.ts';
 
 export interface SessionOptions {
   /** true for a person at a terminal: job notices ("[1] 1234"), no automatic Ctrl+C */
@@ -374,7 +375,7 @@ export class Session {
    */
   detach(argv: readonly string[], place: Place, sink: { out(text: string): void; err(text: string): void }, env: ReadonlyMap<string, string>): DetachedProcess {
     const job: Job = { id: 0, pid: this.world.nextPid(), command: argv.join(' '), daemons: [], listDone: false, status: 0, killed: false, reported: true };
-    const flag = { interrupted: false };
+    const flag = { interrupted: false, passive: true };
     const io: CommandIO = { stdin: '', out: (t) => sink.out(t), err: (t) => sink.err(t) };
     const name = argv[0].includes('/') ? argv[0].slice(argv[0].lastIndexOf('/') + 1) : argv[0];
     const cmd = commandsAt(place).get(name);
@@ -445,6 +446,12 @@ export class Session {
    */
   async wait(done: () => boolean, deadline: number, interrupt: InterruptFlag): Promise<boolean> {
     const sched = this.world.sched;
+    if (interrupt.passive && deadline === Infinity) {
+      // a detached process waiting for ever (`sleep infinity` as a container's command): only a
+      // kill ends it, and it must not stop the foreground's clock nor be stopped by it
+      if (done()) return true;
+      return new Promise<boolean>(() => {});
+    }
     const start = sched.now;
     const cap = this.options.maxWait ?? 60 * SECOND;
     const slice = this.options.onSlice ? 100_000 : Infinity;
@@ -471,7 +478,14 @@ export class Session {
         else return false;
         continue;
       }
-      const ok = sched.runUntil(done, stop);
+      const seen = wakeupCount(this.world);
+      const ok = sched.runUntil(() => done() || wakeupCount(this.world) !== seen, stop);
+      if (wakeupCount(this.world) !== seen) {
+        // a detached process woke up: let it run (its continuation is a microtask chain) before
+        // the clock moves on, so what it does happens at the time it does it
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        continue;
+      }
       if (ok) return true;
       if (this.options.onSlice) await this.options.onSlice(sched.now - before);
       if (sched.now >= deadline) return done();

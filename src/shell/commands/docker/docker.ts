@@ -101,7 +101,7 @@ function startProcess(ctx: CommandContext, e: DockerEngine, c: Container, o: { d
   }
   if (name === 'sleep') {
     const v = argv[1] ?? '';
-    if (v === 'infinity') return null;
+    if (/^inf(inity)?$/i.test(v)) return null;
     const secs = Number(v);
     if (!Number.isFinite(secs)) return Promise.resolve(1);
     return new Promise((resolve) => e.host.world.sched.after(Math.round(secs * SECOND), () => resolve(0)));
