@@ -21,6 +21,7 @@ import { addNetworkRules, addPortRules, clearDockerRules, installBaseRules, remo
 import { findImage, knownRepository, type ResolvedImage } from './images.ts';
 import { hostsFile, resolvConf, type HostsEntry } from './files.ts';
 import { startEmbeddedDns, type EmbeddedDns } from './dns.ts';
+import { parseResolvConf } from '../apps/dns.ts';
 import { startImageServices, startProxy, type Running } from './services.ts';
 import { tcpListen } from '../transport/tcp.ts';
 import { announce, ensureGwBridge, overlayLeg, programVips, type OverlayInfo, type Swarm, type SwarmNode } from './swarm.ts';
@@ -216,12 +217,17 @@ export class DockerEngine {
     this.networks.set(id, { id, name, driver, created: this.now, internal: false, attachable: false, scope: 'local', options: {}, labels: {}, pool: null, gateway: null, bridgeName: null, parent: null, ipvlanMode: null, isDefaultBridge: false, predefined: true, endpoints: new Map() });
   }
 
-  /** Subnets in use: every network's, and every route and address on the host. */
+  /**
+   * Subnets a new network must not take: every network's, and what the daemon infers the host
+   * uses (netutils.InferReservedNetworks): the on-link routes of the main table and the
+   * nameservers of /etc/resolv.conf. Routes through a gateway (a VPN's) are not among them.
+   */
   private takenSubnets(): Subnet[] {
     const taken: Subnet[] = [];
     for (const n of this.networks.values()) if (n.pool) taken.push(n.pool.subnet);
-    for (const r of this.ns.routes) if (r.table === RT_TABLE_MAIN && r.len > 0) taken.push({ addr: r.dst, len: r.len });
-    for (const { a } of this.ns.allAddrs()) if (a.addr >>> 24 !== 127) taken.push({ addr: networkOf(a.addr, a.len), len: a.len });
+    for (const r of this.ns.routes) if (r.table === RT_TABLE_MAIN && r.len > 0 && r.scope === 'link') taken.push({ addr: r.dst, len: r.len });
+    const conf = this.host.fs.read('/etc/resolv.conf');
+    if (conf.ok) for (const ns of parseResolvConf(conf.data).servers) taken.push({ addr: ns, len: 32 });
     return taken;
   }
 
