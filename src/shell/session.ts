@@ -319,7 +319,7 @@ export class Session {
       interactive: this.interactive,
       stdoutTty: !!io.tty,
       interrupt,
-      exec: async (args, at) => {
+      exec: async (args, at, withEnv) => {
         const target = at ?? place;
         let name = args[0];
         if (name.includes('/')) name = name.slice(name.lastIndexOf('/') + 1);
@@ -328,11 +328,11 @@ export class Session {
           io.err(notFoundMessage(target, args[0]));
           return 127;
         }
-        return session.invoke(cmd, args, target, io, env, background, interrupt);
+        return session.invoke(cmd, args, target, io, withEnv ?? env, background, interrupt);
       },
-      shell: async (source, at) => {
+      shell: async (source, at, withEnv) => {
         const rt = session.runtimeFor(at);
-        const interp = new Interpreter(rt, Object.fromEntries(env), { cwd, pid: world.nextPid() });
+        const interp = new Interpreter(rt, Object.fromEntries(withEnv ?? env), { cwd, pid: world.nextPid() });
         try {
           return await interp.run(source, io, interrupt);
         } catch (e) {
@@ -350,7 +350,7 @@ export class Session {
         else session.orphans.push(d);
         return job ? job.pid : world.nextPid();
       },
-      detach: (args, at, sink) => session.detach(args, at, sink, env),
+      detach: (args, at, sink, withEnv) => session.detach(args, at, sink, withEnv ?? env),
       pid: () => world.nextPid(),
       readFile: (path) => {
         const r = readFile(place, resolvePath(path, cwd));

@@ -63,6 +63,26 @@ export function containerPlace(e: DockerEngine, c: Container): Place {
   return { host: e.host, ns: c.netns!, container: cp };
 }
 
+/**
+ * The environment of a container's processes, in the order the daemon builds it
+ * (CreateDaemonEnvironment): PATH, HOSTNAME, TERM with a tty, then Config.Env (the -e values, then
+ * the image's) replacing or adding, and HOME, which the runtime adds for root.
+ */
+export function containerEnv(c: Container, tty = !!c.spec.tty, execEnv: readonly string[] = []): Map<string, string> {
+  const env = new Map<string, string>();
+  env.set('PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+  env.set('HOSTNAME', c.hostname);
+  if (tty) env.set('TERM', 'xterm');
+  const config = [...(c.spec.env ?? [])];
+  for (const e of c.image.info.env) if (!config.some((x) => x.split('=')[0] === e.split('=')[0])) config.push(e);
+  for (const e of [...config, ...execEnv]) {
+    const i = e.indexOf('=');
+    if (i > 0) env.set(e.slice(0, i), e.slice(i + 1));
+  }
+  if (!env.has('HOME')) env.set('HOME', '/root');
+  return env;
+}
+
 const SHELLS = new Set(['sh', 'ash', 'bash', 'zsh', 'dash']);
 
 function base(cmd: string): string {
@@ -109,7 +129,7 @@ function startProcess(ctx: CommandContext, e: DockerEngine, c: Container, o: { d
   if (name === 'tail' && argv.includes('-f')) return null;
   const place = containerPlace(e, c);
   const sink = { out: (t: string) => (c.logs += t), err: (t: string) => (c.logs += t) };
-  const p = ctx.detach(argv, place, sink);
+  const p = ctx.detach(argv, place, sink, containerEnv(c));
   procs.set(c.id, p);
   return p.exited;
 }
@@ -261,7 +281,8 @@ async function runOrCreate(ctx: CommandContext, e: DockerEngine, argv: readonly 
       dnsOptions: all(p, 'dns-option'),
       addHosts,
       links,
-      env: all(p, 'env'),
+      // `-e NAME` takes the value from the client's environment, and is dropped when it has none
+      env: all(p, 'env').flatMap((v) => (v.includes('=') ? [v] : ctx.env.has(v) ? [`${v}=${ctx.env.get(v)}`] : [])),
       tty: bool(p, 'tty'),
       interactive,
       autoRemove,
@@ -338,8 +359,8 @@ async function startAndAttach(ctx: CommandContext, e: DockerEngine, c: Container
   let code: number;
   const out = { out: (t: string) => ctx.out(t), err: (t: string) => ctx.err(t) };
   void out;
-  if (SHELLS.has(cmdName) && argv[1] === '-c') code = await ctx.shell(argv.slice(2).join(' '), place);
-  else code = await ctx.exec(argv, place);
+  if (SHELLS.has(cmdName) && argv[1] === '-c') code = await ctx.shell(argv.slice(2).join(' '), place, containerEnv(c));
+  else code = await ctx.exec(argv, place, containerEnv(c));
   if (c.state === 'running') e.exited(c, code);
   else if (c.spec.autoRemove && e.containers.has(c.id)) e.removeContainer(c, true);
   return code;
@@ -456,12 +477,13 @@ async function exec(ctx: CommandContext, e: DockerEngine, argv: readonly string[
     if (bool(p, 'interactive')) return ctx.enterShell(place, `docker:${c.id}`);
     return 0;
   }
-  if (SHELLS.has(name) && cmd[1] === '-c') return ctx.shell(cmd.slice(2).join(' '), place);
+  const env = containerEnv(c, bool(p, 'tty'), all(p, 'env'));
+  if (SHELLS.has(name) && cmd[1] === '-c') return ctx.shell(cmd.slice(2).join(' '), place, env);
   if (bool(p, 'detach')) {
-    ctx.detach(cmd, place, { out: () => {}, err: () => {} });
+    ctx.detach(cmd, place, { out: () => {}, err: () => {} }, env);
     return 0;
   }
-  return ctx.exec(cmd, place);
+  return ctx.exec(cmd, place, env);
 }
 
 // ---- ps, logs, port, images --------------------------------------------------------------------------
