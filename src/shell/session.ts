@@ -332,7 +332,9 @@ export class Session {
       },
       shell: async (source, at, withEnv) => {
         const rt = session.runtimeFor(at);
-        const interp = new Interpreter(rt, Object.fromEntries(withEnv ?? env), { cwd, pid: world.nextPid() });
+        // BusyBox images run ash, with its own messages
+        const ash = at.container !== undefined && toolbox(at.container.toolbox)?.shell === 'ash';
+        const interp = new Interpreter(rt, Object.fromEntries(withEnv ?? env), { cwd, pid: world.nextPid(), ...(ash ? { shellName: 'sh', dialect: 'ash' as const } : {}) });
         try {
           return await interp.run(source, io, interrupt);
         } catch (e) {

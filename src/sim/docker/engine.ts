@@ -19,7 +19,7 @@ import { broadcastOf, formatIpv4, inPrefix, networkOf, parseIpv4, type Ipv4 } fr
 import { allocateSubnet, AddressPool, overlaps, subnetText, type Subnet } from './ipam.ts';
 import { addNetworkRules, addPortRules, clearDockerRules, installBaseRules, removeNetworkRules, removePortRules, type PortMapping } from './firewall.ts';
 import { findImage, knownRepository, type ResolvedImage } from './images.ts';
-import { hostsFile, resolvConf, type HostsEntry } from './files.ts';
+import { extServers, hostsFile, resolvConf, type HostsEntry } from './files.ts';
 import { startEmbeddedDns, type EmbeddedDns } from './dns.ts';
 import { parseResolvConf } from '../apps/dns.ts';
 import { startImageServices, startProxy, type Running } from './services.ts';
@@ -111,6 +111,28 @@ export interface ContainerSpec {
   /** --restart: no, always, unless-stopped, on-failure */
   readonly restart?: string;
   readonly labels?: Readonly<Record<string, string>>;
+  /** `-v SRC:DST[:OPTS]`: a host path (bind) or a volume name */
+  readonly binds?: readonly BindSpec[];
+}
+
+/** One `-v` as given, parsed. */
+export interface BindSpec {
+  /** the text given, as HostConfig.Binds lists it */
+  readonly text: string;
+  /** an absolute host path, or a volume's name */
+  readonly source: string;
+  readonly target: string;
+  readonly readonly: boolean;
+  /** the options given (`ro`, `rw`, `z`...), as the mount's Mode */
+  readonly mode: string;
+  readonly volume: boolean;
+}
+
+/** An upstream server of the embedded DNS, as the resolv.conf's ExtServers lists it. */
+export interface ExtDns {
+  readonly addr: Ipv4;
+  /** read from the host's resolv.conf: reached from the host's namespace */
+  readonly hostLoopback: boolean;
 }
 
 export interface Container {
@@ -143,6 +165,10 @@ export interface Container {
   logs: string;
   /** set while `docker network connect` etc. may rewrite /etc/hosts */
   hostsExtra: HostsEntry[];
+  /** the embedded DNS server's upstreams, set when Docker last generated resolv.conf */
+  extDns: ExtDns[];
+  /** what the hash file beside resolv.conf records (Docker's way to tell an edited file) */
+  resolvHash?: string;
   /** stopped because dockerd stopped (restart policies act on these) */
   stoppedByDaemon?: boolean;
 }
@@ -155,6 +181,8 @@ export class DockerEngine {
   readonly apiVersion = '1.52';
   readonly networks = new Map<string, DockerNetwork>();
   readonly containers = new Map<string, Container>();
+  /** named volumes (their files; `docker volume` itself is not modelled) */
+  readonly volumes = new Map<string, FileSystem>();
   private readonly rng: Rng;
   /** set when the node is part of a swarm */
   swarm: Swarm | null = null;
@@ -459,8 +487,23 @@ export class DockerEngine {
       dns: null,
       logs: '',
       hostsExtra: [],
+      extDns: [],
     };
     c.fs.write('/etc/hostname', `${c.hostname}\n`);
+    for (const b of spec.binds ?? []) {
+      if (b.volume) {
+        let v = this.volumes.get(b.source);
+        if (!v) {
+          v = new FileSystem(true);
+          this.volumes.set(b.source, v);
+        }
+        c.fs.bind(b.target, v, '/', b.readonly);
+      } else {
+        // a missing host path is created as a directory, as dockerd does for -v
+        if (this.host.fs.stat(b.source) === null) this.host.fs.mkdir(b.source, true);
+        c.fs.bind(b.target, this.host.fs, b.source, b.readonly);
+      }
+    }
     this.containers.set(id, c);
     return c;
   }
@@ -494,7 +537,7 @@ export class DockerEngine {
     c.state = 'running';
     c.startedAt = this.now;
     c.finishedAt = null;
-    this.writeNetworkFiles(c);
+    this.writeNetworkFiles(c, true);
     this.publishPorts(c);
     if (!c.spec.cmd.length) c.running.push(...startImageServices(c, this));
   }
@@ -687,7 +730,12 @@ export class DockerEngine {
 
   // ---- files ---------------------------------------------------------------------------------------
 
-  private writeNetworkFiles(c: Container): void {
+  /**
+   * Docker's /etc/hosts and /etc/resolv.conf for a container. A start (a new sandbox) writes
+   * resolv.conf afresh; a later update (a network connected or disconnected) leaves it alone when
+   * it no longer matches the hash file Docker keeps beside it (sandbox_dns_unix.go).
+   */
+  private writeNetworkFiles(c: Container, fresh = false): void {
     if (c.networkMode === 'host') {
       c.fs.write('/etc/hosts', this.host.fs.read('/etc/hosts').ok ? (this.host.fs.read('/etc/hosts') as { data: string }).data : '');
       c.fs.write('/etc/resolv.conf', (this.host.fs.read('/etc/resolv.conf') as { ok: boolean; data?: string }).data ?? '');
@@ -705,10 +753,27 @@ export class DockerEngine {
       const ep = target ? [...target.endpoints.values()].find((e) => e.network.isDefaultBridge) : undefined;
       if (target && ep?.ip != null) extra.push({ ip: ep.ip, names: l.alias === target.name ? [target.name, target.hostname] : [l.alias, target.hostname, target.name] });
     }
-    c.fs.write('/etc/hosts', hostsFile(own.length ? own.slice(0, 1) : [], extra));
+    // a file the user bind-mounts over Docker's own is left alone (Docker does not mount its copy)
+    const userMounted = (path: string) => c.fs.mountAt(path)?.point === path;
+    if (!userMounted('/etc/hosts')) c.fs.write('/etc/hosts', hostsFile(own.length ? own.slice(0, 1) : [], extra));
     const hostConf = this.host.fs.read('/etc/resolv.conf');
     const internal = [...c.endpoints.values()].some((e) => !e.network.isDefaultBridge) || (c.state !== 'running' && this.networksOf(c).some((n) => !n.net.isDefaultBridge));
-    c.fs.write('/etc/resolv.conf', resolvConf({ host: hostConf.ok ? hostConf.data : '', internal, dns: c.spec.dns ?? [], dnsSearch: c.spec.dnsSearch ?? [], dnsOptions: c.spec.dnsOptions ?? [] }));
+    const o = { host: hostConf.ok ? hostConf.data : '', internal, dns: c.spec.dns ?? [], dnsSearch: c.spec.dnsSearch ?? [], dnsOptions: c.spec.dnsOptions ?? [] };
+    if (!userMounted('/etc/resolv.conf')) {
+      // Docker writes the legacy (copied) file with a hash beside it, then, when the embedded
+      // server is needed, the 127.0.0.11 version without updating the hash: from then on the file
+      // counts as modified and is never rewritten until the next start
+      const cur = c.fs.read('/etc/resolv.conf');
+      const modified = cur.ok && c.resolvHash !== undefined && cur.data !== c.resolvHash;
+      if (fresh || !modified) {
+        c.resolvHash = resolvConf({ ...o, internal: false });
+        c.fs.write('/etc/resolv.conf', internal ? resolvConf(o) : c.resolvHash);
+      }
+    }
+    // the embedded server takes its upstreams when Docker writes the 127.0.0.11 file (or would,
+    // under a user's bind mount), and keeps them whatever later happens to the file
+    if (internal && (fresh || !c.extDns.length)) c.extDns = extServers(o).flatMap((x) => (parseIpv4(x.addr) === null ? [] : [{ addr: parseIpv4(x.addr)!, hostLoopback: x.hostLoopback }]));
+    if (fresh && !internal) c.extDns = [];
   }
 
   // ---- published ports -----------------------------------------------------------------------------

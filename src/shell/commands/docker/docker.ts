@@ -7,7 +7,8 @@
  */
 import type { Command, CommandContext, ContainerPlace, Place } from '../../context.ts';
 import { SECOND } from '../../../sim/engine/scheduler.ts';
-import { DockerError, dockerOn, type Container, type DockerEngine, type DockerNetwork, type PortSpec } from '../../../sim/docker/engine.ts';
+import { DockerError, dockerOn, type BindSpec, type Container, type DockerEngine, type DockerNetwork, type PortSpec } from '../../../sim/docker/engine.ts';
+import { normalizePath } from '../../../sim/net/fs.ts';
 import { allImages, findImage, imageId } from '../../../sim/docker/images.ts';
 import { subnetText } from '../../../sim/docker/ipam.ts';
 import { formatIpv4 } from '../../../sim/wire/addr.ts';
@@ -234,6 +235,25 @@ export function parsePortSpec(text: string): PortSpec[] | string {
   return out;
 }
 
+/**
+ * `-v SRC:DST[:OPTS]` as the CLI and daemon read it: an absolute SRC (or one starting with `.`,
+ * made absolute by the CLI) is a bind mount, a name is a volume, a lone DST an anonymous volume.
+ */
+export function parseBind(text: string, cwd: string, anon: () => string): BindSpec | string {
+  const parts = text.split(':');
+  if (parts.length > 3 || parts.some((p) => p === '')) return `invalid spec: ${text}: empty section between colons`;
+  let [source, target, mode] = parts.length === 1 ? ['', parts[0], ''] : [parts[0], parts[1], parts[2] ?? ''];
+  if (parts.length === 1) source = anon();
+  const volume = !source.startsWith('/') && !source.startsWith('.');
+  if (source.startsWith('.')) source = normalizePath(`${cwd}/${source}`);
+  if (!target.startsWith('/')) return `invalid volume specification: '${text}': invalid mount config for type "${volume ? 'volume' : 'bind'}": invalid mount path: '${target}' mount path must be absolute`;
+  if (volume && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(source)) return `create ${source}: "${source}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`;
+  const opts = mode ? mode.split(',') : [];
+  for (const o of opts) if (!['ro', 'rw', 'z', 'Z', 'shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate', 'nocopy'].includes(o)) return `invalid mode: ${mode}`;
+  const shown = parts.length === 1 ? target : [source, target, ...(mode ? [mode] : [])].join(':');
+  return { text: shown, source, target: normalizePath(target), readonly: opts.includes('ro'), mode, volume };
+}
+
 async function runOrCreate(ctx: CommandContext, e: DockerEngine, argv: readonly string[], sub: 'run' | 'create'): Promise<number> {
   const p = parse(ctx, sub, argv, RUN_FLAGS, false);
   if (typeof p === 'number') return p;
@@ -259,6 +279,12 @@ async function runOrCreate(ctx: CommandContext, e: DockerEngine, argv: readonly 
     const [name, alias] = l.split(':');
     return { name, alias: alias ?? name };
   });
+  const binds: BindSpec[] = [];
+  for (const v of all(p, 'volume')) {
+    const b = parseBind(v, ctx.cwd, () => e.newId());
+    if (typeof b === 'string') return runError(ctx, sub, b);
+    binds.push(b);
+  }
   const detached = bool(p, 'detach');
   const interactive = bool(p, 'interactive');
   const autoRemove = bool(p, 'rm');
@@ -288,6 +314,7 @@ async function runOrCreate(ctx: CommandContext, e: DockerEngine, argv: readonly 
       autoRemove,
       restart: flag(p, 'restart'),
       labels: Object.fromEntries(all(p, 'label').map((l) => [l.split('=')[0], l.split('=').slice(1).join('=')])),
+      binds,
     });
   } catch (err) {
     if (err instanceof DockerError) return runError(ctx, sub, err.message);
