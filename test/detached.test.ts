@@ -34,4 +34,12 @@ describe('sleep infinity', () => {
     expect((await runLine(s, 'docker ps -a --format "{{.Names}} {{.Status}}"')).output).toBe('c Exited (0) 5 seconds ago\n');
     expect((await runLine(s, 'docker logs c')).output).toBe('done\n');
   });
+
+  it('exec replaces the shell: the entrypoint idiom keeps the container up, and the shell ends with the command', async () => {
+    const s = new Session(world('docker'), {});
+    expect((await runLine(s, "docker run -d --name c alpine sh -c 'echo ready > /tmp/state && exec sleep infinity'")).exitCode).toBe(0);
+    expect((await runLine(s, 'docker ps --format "{{.Names}}"')).output).toBe('c\n');
+    expect((await runLine(s, "bash -c 'exec false; echo not reached'")).output).toBe('');
+    expect((await runLine(s, "bash -c 'exec false; echo not reached'; echo $?")).output).toBe('1\n');
+  });
 });
