@@ -13,6 +13,7 @@ segments: { lan: {} }
 internet: { segment: lan, gateway: 10.0.0.1/24 }
 hosts:
   - name: client
+    docker: true
     interfaces: [{ name: eth0, segment: lan, address: 10.0.0.10/24 }]
     routes: [default via 10.0.0.1]
     resolver: 10.0.0.53
@@ -62,5 +63,14 @@ describe('dnsmasq', () => {
     expect(d.output).toContain('dnsmasq: using only locally-known addresses for corp.example\n');
     expect(d.output).toContain('dnsmasq: using nameserver 10.0.0.1#53\n');
     expect(d.output).toContain('dnsmasq: read /etc/hosts.corp - 2 names\n');
+  });
+
+  it('its own names carry the AA flag, forwarded ones do not; the embedded DNS of Docker relays the flag', async () => {
+    const s = await world();
+    await runLine(s, 'docker network create n');
+    const own = (await runLine(s, 'docker run --rm --network n --dns 10.0.0.53 alpine nslookup wiki.corp.example')).output;
+    expect(own).toContain('Name:\twiki.corp.example\nAddress: 10.0.0.20\n');
+    expect(own).not.toContain('Non-authoritative answer:');
+    expect((await runLine(s, 'docker run --rm --network n --dns 10.0.0.53 alpine nslookup example.com')).output).toContain('Non-authoritative answer:\nName:\texample.com\n');
   });
 });

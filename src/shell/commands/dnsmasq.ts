@@ -266,14 +266,15 @@ export const dnsmasqCommand: Command = {
         const ip = m ? parseIpv4(`${m[4]}.${m[3]}.${m[2]}.${m[1]}`) : null;
         const rec = ip !== null ? local.find((r) => r.addr === ip) : undefined;
         if (rec) {
-          answer([{ name, type: TYPE_PTR, ttl: 0, data: rec.names[0] }]);
+          answer([{ name, type: TYPE_PTR, ttl: 0, data: rec.names[0] }], 0, true);
           return;
         }
       } else {
         const rule = cfg.addresses.filter((a) => under(name, a.domain)).sort((a, b) => b.domain.length - a.domain.length)[0];
         const hits = rule ? [rule.addr] : local.filter((r) => r.names.includes(name)).map((r) => r.addr);
         if (hits.length) {
-          answer(q.qtype === TYPE_A ? hits.map((a) => ({ name, type: TYPE_A, ttl: 0, data: formatIpv4(a) })) : []);
+          // names from its own files and rules are answered with the AA flag
+          answer(q.qtype === TYPE_A ? hits.map((a) => ({ name, type: TYPE_A, ttl: 0, data: formatIpv4(a) })) : [], 0, true);
           return;
         }
       }

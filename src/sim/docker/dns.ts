@@ -74,8 +74,8 @@ export function startEmbeddedDns(c: Container, engine: DockerEngine): EmbeddedDn
     onRecv: (_text, from, pkt) => {
       if (pkt.data?.kind !== 'dns' || pkt.data.msg.response) return;
       const q = pkt.data.msg;
-      const reply = (answers: DnsRecord[] | null, rcode = answers === null ? 3 : 0) => {
-        const msg: DnsMessage = { id: q.id, response: true, qname: q.qname, qtype: q.qtype, rcode, answers: answers ?? [], recursionAvailable: true };
+      const reply = (answers: DnsRecord[] | null, rcode = answers === null ? 3 : 0, authoritative = false) => {
+        const msg: DnsMessage = { id: q.id, response: true, qname: q.qname, qtype: q.qtype, rcode, answers: answers ?? [], recursionAvailable: true, authoritative };
         if (!('error' in sock) && !sock.closed) udpSend(sock, from.addr, from.port, { kind: 'dns', msg }, { by: 'dockerd (embedded DNS answer)' });
       };
       const local = embeddedLookup(engine, c, q.qname, q.qtype);
@@ -94,7 +94,8 @@ export function startEmbeddedDns(c: Container, engine: DockerEngine): EmbeddedDn
         }
         const ext = servers[i];
         resolveRecords(ext.hostLoopback ? engine.ns : ns, [ext.addr], q.qname, q.qtype, (r) => {
-          if (r.kind === 'ok') reply(r.records);
+          // the upstream's answer is relayed as it came (its AA flag too)
+          if (r.kind === 'ok') reply(r.records, 0, !!r.authoritative);
           else if (r.kind === 'nxdomain') reply(null);
           else tryServer(i + 1);
         }, 4 * SECOND, 1);
