@@ -16,12 +16,13 @@ import { addAddr, addAnonNetns, addLink, addRoute, deleteLinkNow, destroyNetns, 
 import { setSysctl } from '../net/sysctl.ts';
 import { RT_TABLE_MAIN } from '../net/types.ts';
 import { broadcastOf, formatIpv4, inPrefix, networkOf, parseIpv4, type Ipv4 } from '../wire/addr.ts';
-import { allocateSubnet, AddressPool, overlaps, subnetText, type Subnet } from './ipam.ts';
+import { allocateSubnet, AddressPool, DEFAULT_POOLS, overlaps, subnetText, type PoolSpec, type Subnet } from './ipam.ts';
 import { addNetworkRules, addPortRules, clearDockerRules, installBaseRules, removeNetworkRules, removePortRules, type PortMapping } from './firewall.ts';
 import { findImage, knownRepository, type ResolvedImage } from './images.ts';
 import { extServers, hostsFile, resolvConf, type HostsEntry } from './files.ts';
 import { startEmbeddedDns, type EmbeddedDns } from './dns.ts';
 import { parseResolvConf } from '../apps/dns.ts';
+import { goJsonSyntaxError } from './gojson.ts';
 import { startImageServices, startProxy, type Running } from './services.ts';
 import { tcpListen } from '../transport/tcp.ts';
 import { announce, ensureGwBridge, overlayLeg, programVips, type OverlayInfo, type Swarm, type SwarmNode } from './swarm.ts';
@@ -191,9 +192,15 @@ export class DockerEngine {
   private readonly hostPorts = new Map<string, string>();
   private nextEphemeral = 32768;
 
+  /** the predefined address pools new networks take their subnets from (daemon.json can change them) */
+  pools: readonly PoolSpec[] = DEFAULT_POOLS;
+  /** daemon.json `dns`: the nameservers of containers started without --dns */
+  daemonDns: readonly string[] = [];
+
   constructor(host: Host) {
     this.host = host;
     this.rng = host.world.rngFor(`docker@${host.name}`);
+    this.loadConfig();
     const ns = host.root;
     // the daemon enables forwarding and br_netfilter; it closes the FORWARD policy because it
     // had to switch forwarding on itself
@@ -304,7 +311,7 @@ export class DockerEngine {
       if (networkOf(addr, Number(m[2])) !== addr) throw new DockerError(`invalid network config:\ninvalid subnet ${o.subnet}: it should be ${subnetText(subnet)}`);
       for (const n of this.networks.values()) if (n.pool && overlaps(n.pool.subnet, subnet)) throw new DockerError('invalid pool request: Pool overlaps with other one on this address space');
     } else if (driver === 'bridge' || o.gateway !== undefined) {
-      subnet = allocateSubnet(this.takenSubnets());
+      subnet = allocateSubnet(this.takenSubnets(), this.pools);
       if (!subnet) throw new DockerError('all predefined address pools have been fully subnetted');
     }
     let gateway: Ipv4 | null = null;
@@ -758,7 +765,7 @@ export class DockerEngine {
     if (!userMounted('/etc/hosts')) c.fs.write('/etc/hosts', hostsFile(own.length ? own.slice(0, 1) : [], extra));
     const hostConf = this.host.fs.read('/etc/resolv.conf');
     const internal = [...c.endpoints.values()].some((e) => !e.network.isDefaultBridge) || (c.state !== 'running' && this.networksOf(c).some((n) => !n.net.isDefaultBridge));
-    const o = { host: hostConf.ok ? hostConf.data : '', internal, dns: c.spec.dns ?? [], dnsSearch: c.spec.dnsSearch ?? [], dnsOptions: c.spec.dnsOptions ?? [] };
+    const o = { host: hostConf.ok ? hostConf.data : '', internal, dns: c.spec.dns?.length ? c.spec.dns : this.daemonDns, dnsSearch: c.spec.dnsSearch ?? [], dnsOptions: c.spec.dnsOptions ?? [] };
     if (!userMounted('/etc/resolv.conf')) {
       // Docker writes the legacy (copied) file with a hash beside it, then, when the embedded
       // server is needed, the 127.0.0.11 version without updating the hash: from then on the file
@@ -857,8 +864,29 @@ export class DockerEngine {
     throw new DockerError('no available ports');
   }
 
+  /**
+   * Read /etc/docker/daemon.json (what dockerd reads at start): `default-address-pools` and
+   * `dns`; other keys are accepted and not modelled. Returns dockerd's complaint when the file
+   * is not valid, and then changes nothing.
+   */
+  loadConfig(): string | null {
+    const r = this.host.fs.read('/etc/docker/daemon.json');
+    if (!r.ok) {
+      this.pools = DEFAULT_POOLS;
+      this.daemonDns = [];
+      return null;
+    }
+    const r2 = parseDaemonConfig(r.data);
+    if (typeof r2 === 'string') return `unable to configure the Docker daemon with file /etc/docker/daemon.json: ${r2}`;
+    this.pools = r2.pools ?? DEFAULT_POOLS;
+    this.daemonDns = r2.dns;
+    return null;
+  }
+
   /** dockerd is running (systemctl stop docker stops it) */
   running = true;
+  /** why dockerd last failed to start (a bad daemon.json), for systemctl status */
+  failure: string | null = null;
 
   /** `systemctl stop docker`: the containers stop (SIGTERM, then SIGKILL); the rules stay. */
   stopDaemon(): void {
@@ -910,6 +938,38 @@ export class DockerEngine {
 /** Docker's name generator word lists (a few of each, enough for distinct names). */
 const LEFT = ['admiring', 'amazing', 'angry', 'awesome', 'blissful', 'bold', 'boring', 'brave', 'busy', 'charming', 'clever', 'compassionate', 'confident', 'cool', 'dazzling', 'determined', 'eager', 'ecstatic', 'elastic', 'elegant', 'epic', 'exciting', 'festive', 'focused', 'friendly', 'funny', 'gallant', 'gifted', 'goofy', 'gracious', 'happy', 'hopeful', 'hungry', 'infallible', 'inspiring', 'intelligent', 'jolly', 'keen', 'kind', 'laughing', 'loving', 'lucid', 'magical', 'modest', 'musing', 'mystifying', 'naughty', 'nervous', 'nice', 'nifty', 'nostalgic', 'objective', 'optimistic', 'peaceful', 'pedantic', 'pensive', 'practical', 'priceless', 'quirky', 'quizzical', 'relaxed', 'reverent', 'romantic', 'serene', 'sharp', 'silly', 'sleepy', 'stoic', 'strange', 'stupefied', 'suspicious', 'sweet', 'tender', 'thirsty', 'trusting', 'upbeat', 'vibrant', 'vigilant', 'vigorous', 'wizardly', 'wonderful', 'xenodochial', 'youthful', 'zealous', 'zen'];
 const RIGHT = ['agnesi', 'albattani', 'allen', 'archimedes', 'babbage', 'banach', 'bardeen', 'bartik', 'bell', 'bhabha', 'blackburn', 'bohr', 'booth', 'bose', 'brahmagupta', 'carson', 'cerf', 'chandrasekhar', 'curie', 'darwin', 'davinci', 'dijkstra', 'einstein', 'euclid', 'euler', 'fermat', 'feynman', 'franklin', 'galileo', 'gauss', 'goldberg', 'goodall', 'hamilton', 'hawking', 'heisenberg', 'hellman', 'hodgkin', 'hopper', 'hypatia', 'jackson', 'jang', 'johnson', 'kalam', 'kepler', 'khorana', 'knuth', 'lamarr', 'lamport', 'leakey', 'lovelace', 'lumiere', 'mayer', 'mccarthy', 'mcclintock', 'meitner', 'mendel', 'merkle', 'morse', 'napier', 'newton', 'nobel', 'noether', 'pascal', 'pasteur', 'perlman', 'pike', 'poincare', 'ptolemy', 'raman', 'ritchie', 'rosalind', 'sammet', 'shannon', 'shaw', 'shockley', 'sinoussi', 'swanson', 'swartz', 'tesla', 'thompson', 'torvalds', 'turing', 'volhard', 'wescoff', 'wiles', 'williams', 'wozniak', 'wright', 'yalow', 'yonath'];
+
+/**
+ * The parts of daemon.json the simulator models, or the error dockerd gives (its JSON decoder's
+ * wording for a syntax error, its own for a bad pool).
+ */
+export function parseDaemonConfig(text: string): { pools: PoolSpec[] | null; dns: string[] } | string {
+  // an empty file is no configuration
+  if (!text.trim()) return { pools: null, dns: [] };
+  const syntax = goJsonSyntaxError(text);
+  if (syntax) return syntax;
+  const doc: unknown = JSON.parse(text);
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return 'json: cannot unmarshal into Go value of type map[string]interface {}';
+  const o = doc as Record<string, unknown>;
+  let pools: PoolSpec[] | null = null;
+  if (o['default-address-pools'] !== undefined) {
+    const list = o['default-address-pools'];
+    if (!Array.isArray(list)) return 'json: cannot unmarshal into Go struct field Config.default-address-pools of type []*ipamutils.NetworkToSplit';
+    pools = [];
+    for (const p of list as { base?: unknown; size?: unknown }[]) {
+      const m = typeof p?.base === 'string' ? /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(p.base) : null;
+      const addr = m ? parseIpv4(m[1]) : null;
+      if (!m || addr === null || Number(m[2]) > 32) return `invalid default address pool base: ${String(p?.base)}`;
+      const len = Number(m[2]);
+      const size = Number(p.size);
+      if (!Number.isInteger(size) || size < len || size > 32) return `invalid pools size: ${String(p.size)}`;
+      pools.push({ base: { addr: networkOf(addr, len), len }, size });
+    }
+  }
+  const dns = Array.isArray(o.dns) ? (o.dns as unknown[]).map(String) : [];
+  for (const d of dns) if (parseIpv4(d) === null) return `${d} is not an ip address`;
+  return { pools, dns };
+}
 
 /** Engines by host. */
 const ENGINES = new WeakMap<Host, DockerEngine>();
