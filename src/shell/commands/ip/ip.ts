@@ -571,6 +571,24 @@ function linkSet(ctx: CommandContext, place: Place, w: Words): number {
             });
           }
         }
+      } else if (t === 'macvlan') {
+        // macvlan_changelink: the mode can change on a live device (not to or from passthru)
+        while (!w.done) {
+          const opt = w.next()!;
+          const val = needArg(ctx, w, opt);
+          if (opt !== 'mode') continue;
+          if (!['private', 'vepa', 'bridge', 'passthru', 'source'].includes(val)) die(ctx, `Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source", not "${val}"`, 255);
+          step(
+            4,
+            (l) => {
+              l.mode = val;
+            },
+            (l) => {
+              if (l.kind !== 'macvlan') nlFail(ctx, { errno: 'EOPNOTSUPP' });
+              if ((l.mode === 'passthru') !== (val === 'passthru')) nlFail(ctx, { errno: 'EINVAL' });
+            },
+          );
+        }
       } else while (!w.done) w.next();
     } else if (a === 'hairpin') {
       const v = needArg(ctx, w, 'hairpin');
