@@ -51,4 +51,13 @@ describe('macvlan and its host', () => {
     expect((await runLine(s, 'ping -c1 10.0.0.192')).output).toContain('1 received');
     expect(await runLine(s, 'ip link set eth0 type macvlan mode vepa')).toMatchObject({ exitCode: 2, output: 'RTNETLINK answers: Operation not supported\n' });
   });
+
+  it('--aux-address keeps an address of the range (the shim's) away from containers', async () => {
+    const s = new Session(world('docker'), {});
+    expect((await runLine(s, 'docker network create -d macvlan --subnet 10.0.0.0/24 --gateway 10.0.0.1 --ip-range 10.0.0.192/27 --aux-address shim=10.0.0.192 -o parent=eth0 lan')).exitCode).toBe(0);
+    expect((await runLine(s, "docker network inspect -f '{{json .IPAM.Config}}' lan")).output).toBe('[{"Subnet":"10.0.0.0/24","IPRange":"10.0.0.192/27","Gateway":"10.0.0.1","AuxiliaryAddresses":{"shim":"10.0.0.192"}}]\n');
+    await runLine(s, 'docker run -d --name web --network lan nginx');
+    expect((await runLine(s, "docker inspect -f '{{.NetworkSettings.Networks.lan.IPAddress}}' web")).output).toBe('10.0.0.193\n');
+    expect((await runLine(s, 'docker network create --subnet 10.1.0.0/24 --aux-address x=10.9.9.9 other')).output).toBe('Error response from daemon: invalid pool request: no matching subnet for aux-address 10.9.9.9\n');
+  });
 });

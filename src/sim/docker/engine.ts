@@ -29,6 +29,19 @@ import { announce, ensureGwBridge, overlayLeg, programVips, type OverlayInfo, ty
 
 export type Driver = 'bridge' | 'host' | 'null' | 'macvlan' | 'ipvlan' | 'overlay';
 
+/** What `docker network create` asks for. */
+export interface NetworkCreate {
+  name: string;
+  driver?: string;
+  subnet?: string;
+  gateway?: string;
+  ipRange?: string;
+  internal?: boolean;
+  attachable?: boolean;
+  options?: Record<string, string>;
+  labels?: Record<string, string>;
+}
+
 export class DockerError extends Error {}
 
 export interface DockerNetwork {
@@ -49,6 +62,8 @@ export interface DockerNetwork {
   /** the parent interface of a macvlan/ipvlan network */
   readonly parent: string | null;
   readonly ipvlanMode: string | null;
+  /** `--aux-address` reservations, by name */
+  readonly aux: Record<string, Ipv4>;
   /** the default `bridge` network: no embedded DNS, legacy links */
   readonly isDefaultBridge: boolean;
   /** the predefined host/none/bridge networks cannot be removed */
@@ -249,7 +264,7 @@ export class DockerEngine {
       return;
     }
     const id = this.newId();
-    this.networks.set(id, { id, name, driver, created: this.now, internal: false, attachable: false, scope: 'local', options: {}, labels: {}, pool: null, gateway: null, bridgeName: null, parent: null, ipvlanMode: null, isDefaultBridge: false, predefined: true, endpoints: new Map() });
+    this.networks.set(id, { id, name, driver, created: this.now, internal: false, attachable: false, scope: 'local', options: {}, labels: {}, pool: null, gateway: null, bridgeName: null, parent: null, ipvlanMode: null, aux: {}, isDefaultBridge: false, predefined: true, endpoints: new Map() });
   }
 
   /**
@@ -274,17 +289,32 @@ export class DockerEngine {
     return byPrefix.length === 1 ? byPrefix[0] : null;
   }
 
-  createNetwork(o: {
-    name: string;
-    driver?: string;
-    subnet?: string;
-    gateway?: string;
-    ipRange?: string;
-    internal?: boolean;
-    attachable?: boolean;
-    options?: Record<string, string>;
-    labels?: Record<string, string>;
-  }): DockerNetwork {
+  /**
+   * `docker network create`. `auxAddresses` (`--aux-address NAME=IP`) are addresses of the subnet
+   * that IPAM must never hand out (a router, a host's macvlan shim).
+   */
+  createNetwork(o: NetworkCreate & { auxAddresses?: Record<string, string> }): DockerNetwork {
+    const aux: [string, Ipv4][] = [];
+    for (const [k, v] of Object.entries(o.auxAddresses ?? {})) {
+      const ip = parseIpv4(v);
+      if (ip === null) throw new DockerError(`invalid auxiliary address ${k}: ${v}`);
+      aux.push([k, ip]);
+    }
+    if (aux.length && o.subnet === undefined) throw new DockerError(`invalid pool request: no matching subnet for aux-address ${formatIpv4(aux[0][1])}`);
+    if (aux.length) {
+      const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(o.subnet!);
+      const base = m ? parseIpv4(m[1]) : null;
+      for (const [, ip] of aux) if (base !== null && !inPrefix(ip, base, Number(m![2]))) throw new DockerError(`invalid pool request: no matching subnet for aux-address ${formatIpv4(ip)}`);
+    }
+    const net = this.createNetworkInner(o);
+    for (const [k, ip] of aux) {
+      net.pool?.reserve(ip);
+      net.aux[k] = ip;
+    }
+    return net;
+  }
+
+  private createNetworkInner(o: NetworkCreate): DockerNetwork {
     const driver = (o.driver ?? 'bridge') as Driver;
     if ([...this.networks.values()].some((n) => n.name === o.name)) throw new DockerError(`network with name ${o.name} already exists`);
     if (driver === 'host' || driver === 'null') throw new DockerError(`only one instance of "${driver}" network is allowed`);
@@ -354,6 +384,7 @@ export class DockerEngine {
       bridgeName: null,
       parent: parent ?? 'dummy',
       ipvlanMode: driver === 'ipvlan' ? (options.ipvlan_mode ?? 'l2') : null,
+      aux: {},
       isDefaultBridge: false,
       predefined: false,
       endpoints: new Map(),
@@ -394,6 +425,7 @@ export class DockerEngine {
       bridgeName,
       parent: null,
       ipvlanMode: null,
+      aux: {},
       isDefaultBridge: o.isDefault,
       predefined: o.isDefault,
       endpoints: new Map(),

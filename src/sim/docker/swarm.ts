@@ -152,6 +152,7 @@ export class Swarm {
       bridgeName: null,
       parent: null,
       ipvlanMode: null,
+      aux: {},
       isDefaultBridge: false,
       predefined: false,
       endpoints: new Map(),

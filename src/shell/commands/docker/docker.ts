@@ -665,6 +665,7 @@ function networkCreate(ctx: CommandContext, e: DockerEngine, argv: readonly stri
     { long: 'subnet', value: true, repeat: true },
     { long: 'gateway', value: true, repeat: true },
     { long: 'ip-range', value: true, repeat: true },
+    { long: 'aux-address', value: true, repeat: true },
     { long: 'internal' },
     { long: 'attachable' },
     { long: 'opt', short: 'o', value: true, repeat: true },
@@ -686,8 +687,18 @@ function networkCreate(ctx: CommandContext, e: DockerEngine, argv: readonly stri
     ctx.err('Error response from daemon: invalid pool request: no matching subnet for gateway ' + gateway + '\n');
     return 1;
   }
+  const auxAddresses: Record<string, string> = {};
+  for (const a of all(p, 'aux-address')) {
+    const i = a.indexOf('=');
+    if (i <= 0) {
+      ctx.err(`invalid argument "${a}" for "--aux-address" flag: bad format for aux-address: ${a}\nSee 'docker network create --help'.\n`);
+      return 125;
+    }
+    auxAddresses[a.slice(0, i)] = a.slice(i + 1);
+  }
   try {
     const n = e.createNetwork({
+      auxAddresses,
       name: p.args[0],
       driver: flag(p, 'driver'),
       subnet,

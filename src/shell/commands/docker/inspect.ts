@@ -234,7 +234,18 @@ export function networkInspect(e: DockerEngine, n: DockerNetwork): NetworkInspec
     IPAM: {
       Driver: 'default',
       Options: n.isDefaultBridge ? null : {},
-      Config: pool ? [{ Subnet: subnetText(pool.subnet), IPRange: pool.range.len !== pool.subnet.len ? subnetText(pool.range) : '', Gateway: n.gateway !== null ? formatIpv4(n.gateway) : '' }] : n.driver === 'host' || n.driver === 'null' ? null : [],
+      Config: pool
+        ? [
+            {
+              Subnet: subnetText(pool.subnet),
+              IPRange: pool.range.len !== pool.subnet.len ? subnetText(pool.range) : '',
+              Gateway: n.gateway !== null ? formatIpv4(n.gateway) : '',
+              ...(Object.keys(n.aux).length ? { AuxiliaryAddresses: Object.fromEntries(Object.entries(n.aux).map(([k, v]) => [k, formatIpv4(v)])) } : {}),
+            },
+          ]
+        : n.driver === 'host' || n.driver === 'null'
+          ? null
+          : [],
     },
     Internal: n.internal,
     Attachable: n.attachable,
