@@ -65,4 +65,22 @@ describe('docker IPAM', () => {
     await runLine(s, 'docker restart web');
     expect(await ip('web')).toBe('172.18.0.3\n');
   });
+
+  it('a static address is only held while the container runs: another container can take it, and the start fails', async () => {
+    const s = await docker(['docker network create app', 'docker run -d --name api --network app --ip 172.18.0.2 traefik/whoami', 'docker stop api', 'docker run -d --name other --network app traefik/whoami']);
+    expect(await out(s, "docker inspect -f '{{.NetworkSettings.Networks.app.IPAddress}}' other")).toBe('172.18.0.2\n');
+    expect(await runLine(s, 'docker start api')).toMatchObject({ exitCode: 1, output: 'Error response from daemon: failed to set up container networking: Address already in use\nError: failed to start containers: api\n' });
+    expect(await out(s, "docker ps -a -f name=api --format '{{.Status}}'")).toMatch(/^Exited/);
+    await runLine(s, 'docker rm -f other');
+    expect((await runLine(s, 'docker start api')).exitCode).toBe(0);
+    expect(await out(s, "docker inspect -f '{{json .NetworkSettings.Networks.app.IPAMConfig}}' api")).toContain('"IPv4Address":"172.18.0.2"');
+  });
+
+  it('--ip is refused on the default bridge and outside the subnet, as validateEndpointSettings words it', async () => {
+    const s = await docker(['docker network create app']);
+    expect((await runLine(s, 'docker run -d --ip 172.17.0.9 alpine sleep 1')).output).toBe("docker: Error response from daemon: invalid config for network bridge: invalid endpoint settings:\nuser-specified IP address is supported on user-defined networks only\n\nRun 'docker run --help' for more information\n");
+    expect((await runLine(s, 'docker run -d --network app --ip 10.9.9.9 alpine sleep 1')).output).toContain('invalid config for network app: invalid endpoint settings:\nno configured subnet contains IP address 10.9.9.9\n');
+    await runLine(s, 'docker run -d --name c --network app alpine sleep infinity');
+    expect((await runLine(s, 'docker network connect --ip 172.17.0.9 bridge c')).output).toBe('Error response from daemon: invalid endpoint settings:\nuser-specified IP address is supported on user-defined networks only\n');
+  });
 });

@@ -52,7 +52,7 @@ describe('macvlan and its host', () => {
     expect(await runLine(s, 'ip link set eth0 type macvlan mode vepa')).toMatchObject({ exitCode: 2, output: 'RTNETLINK answers: Operation not supported\n' });
   });
 
-  it('--aux-address keeps an address of the range (the shim's) away from containers', async () => {
+  it('--aux-address keeps an address of the range (for the shim) away from containers', async () => {
     const s = new Session(world('docker'), {});
     expect((await runLine(s, 'docker network create -d macvlan --subnet 10.0.0.0/24 --gateway 10.0.0.1 --ip-range 10.0.0.192/27 --aux-address shim=10.0.0.192 -o parent=eth0 lan')).exitCode).toBe(0);
     expect((await runLine(s, "docker network inspect -f '{{json .IPAM.Config}}' lan")).output).toBe('[{"Subnet":"10.0.0.0/24","IPRange":"10.0.0.192/27","Gateway":"10.0.0.1","AuxiliaryAddresses":{"shim":"10.0.0.192"}}]\n');

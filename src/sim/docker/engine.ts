@@ -499,8 +499,17 @@ export class DockerEngine {
     } else if (!this.findNetwork(mode)) throw new DockerError(`network ${mode} not found`);
     const net = mode.startsWith('container:') ? null : this.findNetwork(mode)!;
     if (net?.overlay && !net.attachable && !spec.labels?.['com.docker.swarm.task.id']) throw new DockerError(`Could not attach to network ${mode}: rpc error: code = PermissionDenied desc = network ${mode} not manually attachable`);
-    if (spec.ip !== undefined && (!net || net.isDefaultBridge)) throw new DockerError('user specified IP address is supported on user defined networks only');
-    if (spec.aliases?.length && (!net || net.isDefaultBridge)) throw new DockerError('network-scoped alias is supported only for containers in user defined networks');
+    // validateNetworkingConfig: --ip and --network-alias need a user-defined network, and the
+    // address one of its subnets
+    const invalid = (msg: string) => new DockerError(`invalid config for network ${mode}: invalid endpoint settings:\n${msg}`);
+    const userDefined = net !== null && !net.predefined;
+    if (spec.ip !== undefined && !userDefined) throw invalid('user-specified IP address is supported on user-defined networks only');
+    if (spec.aliases?.length && !userDefined) throw invalid('network-scoped aliases are only supported for user-defined networks');
+    if (spec.ip !== undefined && net?.pool) {
+      const want = parseIpv4(spec.ip);
+      if (want === null) throw invalid(`invalid IPv4 address: ${spec.ip}`);
+      if (!net.pool.contains(want)) throw invalid(`no configured subnet contains IP address ${spec.ip}`);
+    }
     if ((spec.ports?.length || spec.publishAll) && net && (net.driver === 'host' || net.driver === 'null')) {
       // Docker accepts and ignores published ports with host networking (with a warning)
     }
@@ -571,7 +580,19 @@ export class DockerEngine {
         if (!joins.some((j) => j.net === first)) joins.unshift({ net: first, aliases: [...(c.spec.aliases ?? [])], ip: c.spec.ip !== undefined ? parseIpv4(c.spec.ip) : null });
       }
       this.pendingNetworks.set(c.id, joins);
-      for (const j of joins) this.attach(c, j.net, j.aliases, j.ip);
+      try {
+        for (const j of joins) this.attach(c, j.net, j.aliases, j.ip);
+      } catch (e) {
+        // the start fails: what was set up is undone and the container stays as it was
+        for (const ep of [...c.endpoints.values()]) this.detach(c, ep);
+        this.pendingNetworks.set(c.id, joins);
+        c.dns?.stop();
+        c.dns = null;
+        destroyNetns(ns);
+        c.netns = null;
+        if (e instanceof DockerError) throw new DockerError(`failed to set up container networking: ${e.message}`);
+        throw e;
+      }
     }
     c.state = 'running';
     c.startedAt = this.now;
@@ -587,7 +608,7 @@ export class DockerEngine {
     const pool = net.pool!;
     let ip: Ipv4 | null;
     if (want !== null) {
-      if (!pool.contains(want)) throw new DockerError(`no configured subnet or ip-range contain the IP address ${formatIpv4(want)}`);
+      if (!pool.contains(want)) throw new DockerError(`invalid endpoint settings:\nno configured subnet contains IP address ${formatIpv4(want)}`);
       if (!pool.reserve(want)) throw new DockerError(`Address already in use`);
       ip = want;
     } else {
@@ -723,9 +744,11 @@ export class DockerEngine {
     if (net.driver === 'host' || net.driver === 'null') throw new DockerError('container cannot be disconnected from host network or connected to host network');
     const already = c.state === 'running' ? c.endpoints.has(net.id) : (this.pendingNetworks.get(c.id) ?? []).some((j) => j.net === net) || this.findNetwork(c.networkMode) === net;
     if (already) throw new DockerError(`endpoint with name ${c.name} already exists in network ${net.name}`);
-    if (o.ip !== undefined && net.isDefaultBridge) throw new DockerError('user specified IP address is supported on user defined networks only');
+    if (o.ip !== undefined && net.predefined) throw new DockerError('invalid endpoint settings:\nuser-specified IP address is supported on user-defined networks only');
+    if (o.aliases?.length && net.predefined) throw new DockerError('invalid endpoint settings:\nnetwork-scoped aliases are only supported for user-defined networks');
     const want = o.ip !== undefined ? parseIpv4(o.ip) : null;
-    if (o.ip !== undefined && want === null) throw new DockerError(`invalid IPv4 address: ${o.ip}`);
+    if (o.ip !== undefined && want === null) throw new DockerError(`invalid endpoint settings:\ninvalid IPv4 address: ${o.ip}`);
+    if (want !== null && net.pool && !net.pool.contains(want)) throw new DockerError(`invalid endpoint settings:\nno configured subnet contains IP address ${o.ip}`);
     if (c.state !== 'running') {
       const joins = this.pendingNetworks.get(c.id) ?? [];
       joins.push({ net, aliases: o.aliases ?? [], ip: want });

@@ -404,11 +404,11 @@ async function start(ctx: CommandContext, e: DockerEngine, argv: readonly string
   if (typeof p === 'number') return p;
   const bad = needArgs(ctx, 'start', '[OPTIONS] CONTAINER [CONTAINER...]', p, 1);
   if (bad !== null) return bad;
-  let status = 0;
+  const failed: string[] = [];
   for (const ref of p.args) {
     const c = findOrErr(ctx, e, ref);
     if (!c) {
-      status = 1;
+      failed.push(ref);
       continue;
     }
     if (c.state !== 'running') {
@@ -417,14 +417,15 @@ async function start(ctx: CommandContext, e: DockerEngine, argv: readonly string
         watch(e, c, startProcess(ctx, e, c, { detached: true, interactive: !!c.spec.interactive }), c.startedAt!);
       } catch (err) {
         if (!(err instanceof DockerError)) throw err;
-        status = daemonError(ctx, err.message);
+        daemonError(ctx, err.message);
+        failed.push(ref);
         continue;
       }
     }
     ctx.out(`${ref}\n`);
   }
-  if (status) ctx.err('Error: failed to start containers: ' + p.args.filter((r) => !e.findContainer(r)).join(', ') + '\n');
-  return status;
+  if (failed.length) ctx.err(`Error: failed to start containers: ${failed.join(', ')}\n`);
+  return failed.length ? 1 : 0;
 }
 
 function stopLike(ctx: CommandContext, e: DockerEngine, argv: readonly string[], sub: 'stop' | 'kill' | 'restart'): number {
