@@ -84,10 +84,13 @@ export interface CommandContext {
   /** isatty(1): standard output goes to the terminal, not to a pipe or a file */
   readonly stdoutTty: boolean;
   readonly interrupt: InterruptFlag;
-  /** Run another command line's argv in another place (ip netns exec, ssh). */
-  exec(argv: readonly string[], place?: Place): Promise<number>;
+  /**
+   * Run another command line's argv in another place (ip netns exec, ssh); `env` replaces the
+   * environment (a container's own, for `docker exec`).
+   */
+  exec(argv: readonly string[], place?: Place, env?: ReadonlyMap<string, string>): Promise<number>;
   /** Run a shell command string in a place (`sh -c`, `bash`), with the session's interpreter. */
-  shell(source: string, place: Place): Promise<number>;
+  shell(source: string, place: Place, env?: ReadonlyMap<string, string>): Promise<number>;
   /** Start an interactive shell in a place (`ip netns exec X bash`, `ssh host`). */
   enterShell(place: Place, label: string): number;
   /**
@@ -101,7 +104,7 @@ export interface CommandContext {
    * Start a command as a process of its own, detached from this command line (a container's
    * main process): it runs as if started with `&`, writes to `io`, and is not a shell job.
    */
-  detach(argv: readonly string[], place: Place, io: { out(text: string): void; err(text: string): void }): DetachedProcess;
+  detach(argv: readonly string[], place: Place, io: { out(text: string): void; err(text: string): void }, env?: ReadonlyMap<string, string>): DetachedProcess;
   /** A new process id. */
   pid(): number;
   readFile(path: string): { ok: true; data: string } | { ok: false; errno: string };

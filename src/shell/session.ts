@@ -16,6 +16,7 @@ import { listDir, readFile, resolvePath, statPath, writeFile } from './files.ts'
 import { commandsAt, notFoundMessage, toolbox } from './toolbox.ts';
 import { strerror } from '../sim/net/types.ts';
 import { SECOND } from '../sim/engine/scheduler.ts';
+import { wakeupCount } from './wakeups.ts';
 
 export interface SessionOptions {
   /** true for a person at a terminal: job notices ("[1] 1234"), no automatic Ctrl+C */
@@ -326,7 +327,7 @@ export class Session {
       interactive: this.interactive,
       stdoutTty: !!io.tty,
       interrupt,
-      exec: async (args, at) => {
+      exec: async (args, at, withEnv) => {
         const target = at ?? place;
         let name = args[0];
         if (name.includes('/')) name = name.slice(name.lastIndexOf('/') + 1);
@@ -335,11 +336,13 @@ export class Session {
           io.err(notFoundMessage(target, args[0]));
           return 127;
         }
-        return session.invoke(cmd, args, target, io, env, background, interrupt);
+        return session.invoke(cmd, args, target, io, withEnv ?? env, background, interrupt);
       },
-      shell: async (source, at) => {
+      shell: async (source, at, withEnv) => {
         const rt = session.runtimeFor(at);
-        const interp = new Interpreter(rt, Object.fromEntries(env), { cwd, pid: world.nextPid() });
+        // BusyBox images run ash, with its own messages
+        const ash = at.container !== undefined && toolbox(at.container.toolbox)?.shell === 'ash';
+        const interp = new Interpreter(rt, Object.fromEntries(withEnv ?? env), { cwd, pid: world.nextPid(), ...(ash ? { shellName: 'sh', dialect: 'ash' as const } : {}) });
         try {
           return await interp.run(source, io, interrupt);
         } catch (e) {
@@ -357,7 +360,7 @@ export class Session {
         else session.orphans.push(d);
         return job ? job.pid : world.nextPid();
       },
-      detach: (args, at, sink) => session.detach(args, at, sink, env),
+      detach: (args, at, sink, withEnv) => session.detach(args, at, sink, withEnv ?? env),
       pid: () => world.nextPid(),
       readFile: (path) => {
         const r = readFile(place, resolvePath(path, cwd));
@@ -382,7 +385,7 @@ export class Session {
    */
   detach(argv: readonly string[], place: Place, sink: { out(text: string): void; err(text: string): void }, env: ReadonlyMap<string, string>): DetachedProcess {
     const job: Job = { id: 0, pid: this.world.nextPid(), command: argv.join(' '), daemons: [], listDone: false, status: 0, killed: false, reported: true };
-    const flag = { interrupted: false };
+    const flag = { interrupted: false, passive: true };
     const io: CommandIO = { stdin: '', out: (t) => sink.out(t), err: (t) => sink.err(t) };
     const name = argv[0].includes('/') ? argv[0].slice(argv[0].lastIndexOf('/') + 1) : argv[0];
     const cmd = commandsAt(place).get(name);
@@ -453,6 +456,12 @@ export class Session {
    */
   async wait(done: () => boolean, deadline: number, interrupt: InterruptFlag): Promise<boolean> {
     const sched = this.world.sched;
+    if (interrupt.passive && deadline === Infinity) {
+      // a detached process waiting for ever (`sleep infinity` as a container's command): only a
+      // kill ends it, and it must not stop the foreground's clock nor be stopped by it
+      if (done()) return true;
+      return new Promise<boolean>(() => {});
+    }
     const start = sched.now;
     const cap = this.options.maxWait ?? 60 * SECOND;
     const slice = this.options.onSlice ? 100_000 : Infinity;
@@ -483,7 +492,14 @@ export class Session {
         else return false;
         continue;
       }
-      const ok = sched.runUntil(done, stop);
+      const seen = wakeupCount(this.world);
+      const ok = sched.runUntil(() => done() || wakeupCount(this.world) !== seen, stop);
+      if (wakeupCount(this.world) !== seen) {
+        // a detached process woke up: let it run (its continuation is a microtask chain) before
+        // the clock moves on, so what it does happens at the time it does it
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        continue;
+      }
       if (ok) return true;
       if (this.options.onSlice) await this.options.onSlice(sched.now - before);
       if (sched.now >= deadline) return done();

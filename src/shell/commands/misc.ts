@@ -10,6 +10,7 @@ import { TcpConn } from '../../sim/transport/tcp.ts';
 import { strerror } from '../../sim/net/types.ts';
 import type { Host } from '../../sim/net/model.ts';
 import { COMMANDS } from '../registry.ts';
+import { sleepUntil } from '../wakeups.ts';
 
 /** The kernel the simulator models: the one the conformance cases were recorded on. */
 export const KERNEL_RELEASE = '6.18.44-fc-v782';
@@ -101,6 +102,11 @@ export const sleepCommand: Command = {
     }
     let total = 0;
     for (const a of args) {
+      // `sleep infinity` (coreutils and BusyBox read the number with strtod, which takes "inf")
+      if (/^inf(inity)?$/i.test(a)) {
+        total = Infinity;
+        continue;
+      }
       const d = parseDuration(a);
       if (d === null) {
         ctx.err(`sleep: invalid time interval '${a}'\nTry 'sleep --help' for more information.\n`);
@@ -108,10 +114,16 @@ export const sleepCommand: Command = {
       }
       total += d;
     }
-    const end = ctx.world.now + Math.round(total * SECOND);
+    const end = total === Infinity ? Infinity : ctx.world.now + Math.round(total * SECOND);
     if (ctx.background) {
       const world = ctx.world;
-      ctx.spawn({ name: 'sleep', kill() {}, get alive() { return world.now < end; } });
+      let killed = false;
+      ctx.spawn({ name: 'sleep', kill() { killed = true; }, get alive() { return !killed && world.now < end; } });
+      return 0;
+    }
+    if (ctx.interrupt.passive && end !== Infinity) {
+      // in a detached process: wake up when the clock gets there, without driving it
+      await sleepUntil(ctx.world, end);
       return 0;
     }
     const ok = await ctx.wait(() => ctx.world.now >= end, end);
@@ -275,9 +287,11 @@ export const sshCommand: Command = {
   async run(ctx) {
     const args = ctx.argv.slice(1);
     const rest: string[] = [];
+    // ssh's own options come before the destination; everything after it is the command
     for (let i = 0; i < args.length; i++) {
-      if (args[i] === '-o' || args[i] === '-p' || args[i] === '-i' || args[i] === '-l') i++;
-      else if (args[i].startsWith('-') && !rest.length) continue;
+      if (rest.length) rest.push(args[i]);
+      else if (args[i] === '-o' || args[i] === '-p' || args[i] === '-i' || args[i] === '-l') i++;
+      else if (args[i].startsWith('-')) continue;
       else rest.push(args[i]);
     }
     if (!rest.length) {

@@ -1132,6 +1132,19 @@ const command: Builtin = (argv, call) => {
   return status;
 };
 
+/**
+ * `exec CMD ARGS`: the command replaces the shell, so the shell ends with its status when it
+ * returns (`sh -c 'setup && exec server'`, the entrypoint idiom). Without a command, only
+ * redirections (`exec >file`), which the simulator does not keep: nothing happens.
+ */
+const execBuiltin: Builtin = async (argv, { host, ctx }) => {
+  let i = 1;
+  if (argv[i] === '--') i++;
+  const rest = argv.slice(i);
+  if (rest.length === 0) return 0;
+  throw new ShellExit(await host.invoke(rest, ctx, true));
+};
+
 // ---------------------------------------------------------------------------------------------
 // The table
 
@@ -1147,6 +1160,7 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ['continue', loopControl('continue')],
   ['echo', echo],
   ['eval', evalBuiltin],
+  ['exec', execBuiltin],
   ['exit', exit],
   ['export', exportBuiltin],
   ['let', letBuiltin],

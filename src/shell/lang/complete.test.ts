@@ -26,11 +26,11 @@ const run = (line: string, cursor = line.length) => {
 
 describe('command position', () => {
   it.each([
-    ['', 0, ['.', ':', '[', 'break', 'cat', 'cd', 'command', 'continue', 'docker', 'echo', 'eval', 'exit', 'export', 'false', 'ip', 'iptables', 'let', 'local', 'ping', 'printf', 'pwd', 'read', 'return', 'set', 'shift', 'source', 'test', 'true', 'type', 'unset']],
+    ['', 0, ['.', ':', '[', 'break', 'cat', 'cd', 'command', 'continue', 'docker', 'echo', 'eval', 'exec', 'exit', 'export', 'false', 'ip', 'iptables', 'let', 'local', 'ping', 'printf', 'pwd', 'read', 'return', 'set', 'shift', 'source', 'test', 'true', 'type', 'unset']],
     ['i', 0, ['ip', 'iptables']],
     ['ip', 0, ['ip', 'iptables']],
     ['ipt', 0, ['iptables']],
-    ['e', 0, ['echo', 'eval', 'exit', 'export']],
+    ['e', 0, ['echo', 'eval', 'exec', 'exit', 'export']],
     ['echo a; i', 8, ['ip', 'iptables']],
     ['echo a | i', 9, ['ip', 'iptables']],
     ['echo a |i', 8, ['ip', 'iptables']],

@@ -72,6 +72,11 @@ export interface InterpreterOptions {
   readonly cwd?: string;
   /** `$0` (default `bash`). */
   readonly shellName?: string;
+  /**
+   * Whose messages the shell prints when a redirection cannot open its file: bash's
+   * (`bash: FILE: MSG`, the default) or BusyBox ash's (`sh: can't create FILE: MSG`).
+   */
+  readonly dialect?: 'bash' | 'ash';
   /** `$$` (default 1000). */
   readonly pid?: number;
   /**
@@ -99,6 +104,7 @@ export class Interpreter implements BuiltinHost {
   private readonly state: ShellState;
   private readonly commandPaths: Map<string, string>;
   private readonly shellName: string;
+  private readonly dialect: 'bash' | 'ash';
   private readonly pid: number;
   private readonly loopLimit: number;
   private readonly maxFunctionDepth: number;
@@ -111,6 +117,7 @@ export class Interpreter implements BuiltinHost {
     this.runtime = runtime;
     this.commandPaths = new Map(entriesOf(options.commandPaths));
     this.shellName = options.shellName ?? 'bash';
+    this.dialect = options.dialect ?? 'bash';
     this.pid = options.pid ?? 1000;
     this.loopLimit = options.loopLimit ?? 100000;
     this.maxFunctionDepth = options.maxFunctionDepth ?? 1000;
@@ -710,7 +717,7 @@ export class Interpreter implements BuiltinHost {
             const created = this.runtime.writeFile(target, '', true, cwd);
             if (created.ok) res = { ok: true, value: '' };
           }
-          if (!res.ok) return fail(`bash: ${target}: ${res.message}`);
+          if (!res.ok) return fail(this.openError(target, res.message, false));
           fds.set(fd, inputFd(res.value));
           break;
         }
@@ -771,13 +778,21 @@ export class Interpreter implements BuiltinHost {
     return fds.get(n) ?? null;
   }
 
+  /** A redirection's file could not be opened: the message in this shell's words. */
+  private openError(target: string, message: string, writing: boolean): string {
+    if (this.dialect === 'bash') return `bash: ${target}: ${message}`;
+    // BusyBox ash (openredirect): errmsg() words ENOENT its own way
+    const enoent = message === 'No such file or directory';
+    return writing ? `${this.shellName}: can't create ${target}: ${enoent ? 'nonexistent directory' : message}` : `${this.shellName}: can't open ${target}: ${enoent ? 'no such file' : message}`;
+  }
+
   /** Opens (truncating unless appending) a file for writing; a string is an error message. */
   private openForWriting(target: string, append: boolean, cwd: string, fds: Fds): Fd | string {
     if (target === '/dev/null') return { kind: 'out', write: () => {} };
     const special = this.specialFile(target, fds);
     if (special !== undefined) return special === null ? `bash: ${target}: Bad file descriptor` : special;
     const r = this.runtime.writeFile(target, '', append, cwd);
-    if (!r.ok) return `bash: ${target}: ${r.message}`;
+    if (!r.ok) return this.openError(target, r.message, true);
     const runtime = this.runtime;
     return {
       kind: 'out',

@@ -23,6 +23,12 @@ export interface CommandIO {
 /** Set by the terminal when the learner presses Ctrl+C; long-running commands poll it. */
 export interface InterruptFlag {
   readonly interrupted: boolean;
+  /**
+   * Set for a detached process (a container's main process): it does not drive virtual time, so
+   * a wait with no end lasts until the process is killed, and a sleep ends when the clock, driven
+   * by whoever is in the foreground, gets there.
+   */
+  readonly passive?: boolean;
 }
 
 /** One simple command, expanded and ready to run. */

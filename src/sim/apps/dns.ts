@@ -97,7 +97,7 @@ export function startDnsServer(ns: Netns, zone: Zone, o: DnsServerOptions = {}):
   return sock;
 }
 
-export type QueryResult = { kind: 'ok'; records: DnsRecord[] } | { kind: 'nxdomain' } | { kind: 'timeout' } | { kind: 'unreachable'; errno: string };
+export type QueryResult = { kind: 'ok'; records: DnsRecord[]; authoritative?: boolean } | { kind: 'nxdomain' } | { kind: 'timeout' } | { kind: 'unreachable'; errno: string };
 
 /**
  * Send one query to the first nameserver, retrying on timeout (5 s, 2 attempts per server).
@@ -117,7 +117,7 @@ export function resolveRecords(ns: Netns, servers: readonly Ipv4[], qname: strin
       owner: 'resolver',
       onRecv: (_t, _from, pkt) => {
         if (settled || pkt.data?.kind !== 'dns' || !pkt.data.msg.response || pkt.data.msg.id !== id) return;
-        finish(pkt.data.msg.rcode === 3 ? { kind: 'nxdomain' } : { kind: 'ok', records: [...pkt.data.msg.answers] });
+        finish(pkt.data.msg.rcode === 3 ? { kind: 'nxdomain' } : { kind: 'ok', records: [...pkt.data.msg.answers], authoritative: pkt.data.msg.authoritative });
       },
       onError: () => {
         // ICMP port unreachable: try the next server at once

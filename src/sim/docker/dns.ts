@@ -5,17 +5,19 @@
  *
  * It answers, for the networks the asking container shares with them, container names, network
  * aliases (Compose service names), short container ids and `name.network`; several containers
- * with one alias all answer (round robin). Names it does not know it forwards, from the host's
- * namespace, to the host's nameservers (the ExtServers of the container's resolv.conf). The
- * default bridge network has no embedded DNS at all.
+ * with one alias all answer (round robin). Names it does not know it forwards to the upstreams
+ * it was given when Docker wrote the container's resolv.conf (the ExtServers line): the host's
+ * nameservers, asked from the host's namespace, or the `--dns` servers, asked from the
+ * container's, whatever the container later does to its resolv.conf. The default bridge network
+ * has no embedded DNS at all.
  */
 import { formatIpv4, parseIpv4, type Ipv4 } from '../wire/addr.ts';
+import { SECOND } from '../engine/scheduler.ts';
 import type { DnsMessage, DnsRecord } from '../wire/packet.ts';
 import { resolveRecords, TYPE_A, TYPE_PTR } from '../apps/dns.ts';
 import { udpClose, udpOpen, udpSend } from '../transport/udp.ts';
 import { tcpListen } from '../transport/tcp.ts';
 import { addResolverRules } from './firewall.ts';
-import { usableNameservers } from './files.ts';
 import type { Container, DockerEngine } from './engine.ts';
 import { serviceLookup } from './swarm.ts';
 
@@ -72,8 +74,8 @@ export function startEmbeddedDns(c: Container, engine: DockerEngine): EmbeddedDn
     onRecv: (_text, from, pkt) => {
       if (pkt.data?.kind !== 'dns' || pkt.data.msg.response) return;
       const q = pkt.data.msg;
-      const reply = (answers: DnsRecord[] | null, rcode = answers === null ? 3 : 0) => {
-        const msg: DnsMessage = { id: q.id, response: true, qname: q.qname, qtype: q.qtype, rcode, answers: answers ?? [], recursionAvailable: true };
+      const reply = (answers: DnsRecord[] | null, rcode = answers === null ? 3 : 0, authoritative = false) => {
+        const msg: DnsMessage = { id: q.id, response: true, qname: q.qname, qtype: q.qtype, rcode, answers: answers ?? [], recursionAvailable: true, authoritative };
         if (!('error' in sock) && !sock.closed) udpSend(sock, from.addr, from.port, { kind: 'dns', msg }, { by: 'dockerd (embedded DNS answer)' });
       };
       const local = embeddedLookup(engine, c, q.qname, q.qtype);
@@ -81,21 +83,24 @@ export function startEmbeddedDns(c: Container, engine: DockerEngine): EmbeddedDn
         reply(local);
         return;
       }
-      // forward from the host's namespace to the upstream servers
-      const conf = c.fs.read('/etc/resolv.conf');
-      const ext = conf.ok ? /# ExtServers: \[([^\]]*)\]/.exec(conf.data)?.[1] : undefined;
-      const servers = (ext ? ext.split(' ').map((s) => s.replace(/^host\((.*)\)$/, '$1')) : usableNameservers(hostResolv(engine)))
-        .map((s) => parseIpv4(s))
-        .filter((s): s is Ipv4 => s !== null);
-      if (!servers.length) {
-        reply([], 2);
-        return;
-      }
-      resolveRecords(engine.ns, servers, q.qname, q.qtype, (r) => {
-        if (r.kind === 'ok') reply(r.records);
-        else if (r.kind === 'nxdomain') reply(null);
-        else reply([], 2);
-      });
+      // forward to the upstream servers (at most three, each tried once, 4 s each): those read
+      // from the host's resolv.conf from the host's namespace, those given with --dns from the
+      // container's own (resolver.go dialExtDNS)
+      const servers = c.extDns.slice(0, 3);
+      const tryServer = (i: number) => {
+        if (i >= servers.length) {
+          reply([], 2);
+          return;
+        }
+        const ext = servers[i];
+        resolveRecords(ext.hostLoopback ? engine.ns : ns, [ext.addr], q.qname, q.qtype, (r) => {
+          // the upstream's answer is relayed as it came (its AA flag too)
+          if (r.kind === 'ok') reply(r.records, 0, !!r.authoritative);
+          else if (r.kind === 'nxdomain') reply(null);
+          else tryServer(i + 1);
+        }, 4 * SECOND, 1);
+      };
+      tryServer(0);
     },
   });
   if ('error' in sock) throw new Error(`embedded DNS: ${sock.error}`);
@@ -110,9 +115,4 @@ export function startEmbeddedDns(c: Container, engine: DockerEngine): EmbeddedDn
       if (!('error' in tcp)) tcp.close();
     },
   };
-}
-
-function hostResolv(engine: DockerEngine): string {
-  const r = engine.host.fs.read('/etc/resolv.conf');
-  return r.ok ? r.data : '';
 }

@@ -16,16 +16,31 @@ import { addAddr, addAnonNetns, addLink, addRoute, deleteLinkNow, destroyNetns, 
 import { setSysctl } from '../net/sysctl.ts';
 import { RT_TABLE_MAIN } from '../net/types.ts';
 import { broadcastOf, formatIpv4, inPrefix, networkOf, parseIpv4, type Ipv4 } from '../wire/addr.ts';
-import { allocateSubnet, AddressPool, overlaps, subnetText, type Subnet } from './ipam.ts';
+import { allocateSubnet, AddressPool, DEFAULT_POOLS, overlaps, subnetText, type PoolSpec, type Subnet } from './ipam.ts';
 import { addNetworkRules, addPortRules, clearDockerRules, installBaseRules, removeNetworkRules, removePortRules, type PortMapping } from './firewall.ts';
 import { findImage, knownRepository, type ResolvedImage } from './images.ts';
-import { hostsFile, resolvConf, type HostsEntry } from './files.ts';
+import { extServers, hostsFile, resolvConf, type HostsEntry } from './files.ts';
 import { startEmbeddedDns, type EmbeddedDns } from './dns.ts';
+import { parseResolvConf } from '../apps/dns.ts';
+import { goJsonSyntaxError } from './gojson.ts';
 import { startImageServices, startProxy, type Running } from './services.ts';
 import { tcpListen } from '../transport/tcp.ts';
 import { announce, ensureGwBridge, overlayLeg, programVips, type OverlayInfo, type Swarm, type SwarmNode } from './swarm.ts';
 
 export type Driver = 'bridge' | 'host' | 'null' | 'macvlan' | 'ipvlan' | 'overlay';
+
+/** What `docker network create` asks for. */
+export interface NetworkCreate {
+  name: string;
+  driver?: string;
+  subnet?: string;
+  gateway?: string;
+  ipRange?: string;
+  internal?: boolean;
+  attachable?: boolean;
+  options?: Record<string, string>;
+  labels?: Record<string, string>;
+}
 
 export class DockerError extends Error {}
 
@@ -47,6 +62,8 @@ export interface DockerNetwork {
   /** the parent interface of a macvlan/ipvlan network */
   readonly parent: string | null;
   readonly ipvlanMode: string | null;
+  /** `--aux-address` reservations, by name */
+  readonly aux: Record<string, Ipv4>;
   /** the default `bridge` network: no embedded DNS, legacy links */
   readonly isDefaultBridge: boolean;
   /** the predefined host/none/bridge networks cannot be removed */
@@ -110,6 +127,28 @@ export interface ContainerSpec {
   /** --restart: no, always, unless-stopped, on-failure */
   readonly restart?: string;
   readonly labels?: Readonly<Record<string, string>>;
+  /** `-v SRC:DST[:OPTS]`: a host path (bind) or a volume name */
+  readonly binds?: readonly BindSpec[];
+}
+
+/** One `-v` as given, parsed. */
+export interface BindSpec {
+  /** the text given, as HostConfig.Binds lists it */
+  readonly text: string;
+  /** an absolute host path, or a volume's name */
+  readonly source: string;
+  readonly target: string;
+  readonly readonly: boolean;
+  /** the options given (`ro`, `rw`, `z`...), as the mount's Mode */
+  readonly mode: string;
+  readonly volume: boolean;
+}
+
+/** An upstream server of the embedded DNS, as the resolv.conf's ExtServers lists it. */
+export interface ExtDns {
+  readonly addr: Ipv4;
+  /** read from the host's resolv.conf: reached from the host's namespace */
+  readonly hostLoopback: boolean;
 }
 
 export interface Container {
@@ -142,6 +181,10 @@ export interface Container {
   logs: string;
   /** set while `docker network connect` etc. may rewrite /etc/hosts */
   hostsExtra: HostsEntry[];
+  /** the embedded DNS server's upstreams, set when Docker last generated resolv.conf */
+  extDns: ExtDns[];
+  /** what the hash file beside resolv.conf records (Docker's way to tell an edited file) */
+  resolvHash?: string;
   /** stopped because dockerd stopped (restart policies act on these) */
   stoppedByDaemon?: boolean;
 }
@@ -154,6 +197,8 @@ export class DockerEngine {
   readonly apiVersion = '1.52';
   readonly networks = new Map<string, DockerNetwork>();
   readonly containers = new Map<string, Container>();
+  /** named volumes (their files; `docker volume` itself is not modelled) */
+  readonly volumes = new Map<string, FileSystem>();
   private readonly rng: Rng;
   /** set when the node is part of a swarm */
   swarm: Swarm | null = null;
@@ -162,9 +207,15 @@ export class DockerEngine {
   private readonly hostPorts = new Map<string, string>();
   private nextEphemeral = 32768;
 
+  /** the predefined address pools new networks take their subnets from (daemon.json can change them) */
+  pools: readonly PoolSpec[] = DEFAULT_POOLS;
+  /** daemon.json `dns`: the nameservers of containers started without --dns */
+  daemonDns: readonly string[] = [];
+
   constructor(host: Host) {
     this.host = host;
     this.rng = host.world.rngFor(`docker@${host.name}`);
+    this.loadConfig();
     const ns = host.root;
     // the daemon enables forwarding and br_netfilter; it closes the FORWARD policy because it
     // had to switch forwarding on itself
@@ -213,15 +264,20 @@ export class DockerEngine {
       return;
     }
     const id = this.newId();
-    this.networks.set(id, { id, name, driver, created: this.now, internal: false, attachable: false, scope: 'local', options: {}, labels: {}, pool: null, gateway: null, bridgeName: null, parent: null, ipvlanMode: null, isDefaultBridge: false, predefined: true, endpoints: new Map() });
+    this.networks.set(id, { id, name, driver, created: this.now, internal: false, attachable: false, scope: 'local', options: {}, labels: {}, pool: null, gateway: null, bridgeName: null, parent: null, ipvlanMode: null, aux: {}, isDefaultBridge: false, predefined: true, endpoints: new Map() });
   }
 
-  /** Subnets in use: every network's, and every route and address on the host. */
+  /**
+   * Subnets a new network must not take: every network's, and what the daemon infers the host
+   * uses (netutils.InferReservedNetworks): the on-link routes of the main table and the
+   * nameservers of /etc/resolv.conf. Routes through a gateway (a VPN's) are not among them.
+   */
   private takenSubnets(): Subnet[] {
     const taken: Subnet[] = [];
     for (const n of this.networks.values()) if (n.pool) taken.push(n.pool.subnet);
-    for (const r of this.ns.routes) if (r.table === RT_TABLE_MAIN && r.len > 0) taken.push({ addr: r.dst, len: r.len });
-    for (const { a } of this.ns.allAddrs()) if (a.addr >>> 24 !== 127) taken.push({ addr: networkOf(a.addr, a.len), len: a.len });
+    for (const r of this.ns.routes) if (r.table === RT_TABLE_MAIN && r.len > 0 && r.scope === 'link') taken.push({ addr: r.dst, len: r.len });
+    const conf = this.host.fs.read('/etc/resolv.conf');
+    if (conf.ok) for (const ns of parseResolvConf(conf.data).servers) taken.push({ addr: ns, len: 32 });
     return taken;
   }
 
@@ -233,17 +289,32 @@ export class DockerEngine {
     return byPrefix.length === 1 ? byPrefix[0] : null;
   }
 
-  createNetwork(o: {
-    name: string;
-    driver?: string;
-    subnet?: string;
-    gateway?: string;
-    ipRange?: string;
-    internal?: boolean;
-    attachable?: boolean;
-    options?: Record<string, string>;
-    labels?: Record<string, string>;
-  }): DockerNetwork {
+  /**
+   * `docker network create`. `auxAddresses` (`--aux-address NAME=IP`) are addresses of the subnet
+   * that IPAM must never hand out (a router, a host's macvlan shim).
+   */
+  createNetwork(o: NetworkCreate & { auxAddresses?: Record<string, string> }): DockerNetwork {
+    const aux: [string, Ipv4][] = [];
+    for (const [k, v] of Object.entries(o.auxAddresses ?? {})) {
+      const ip = parseIpv4(v);
+      if (ip === null) throw new DockerError(`invalid auxiliary address ${k}: ${v}`);
+      aux.push([k, ip]);
+    }
+    if (aux.length && o.subnet === undefined) throw new DockerError(`invalid pool request: no matching subnet for aux-address ${formatIpv4(aux[0][1])}`);
+    if (aux.length) {
+      const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(o.subnet!);
+      const base = m ? parseIpv4(m[1]) : null;
+      for (const [, ip] of aux) if (base !== null && !inPrefix(ip, base, Number(m![2]))) throw new DockerError(`invalid pool request: no matching subnet for aux-address ${formatIpv4(ip)}`);
+    }
+    const net = this.createNetworkInner(o);
+    for (const [k, ip] of aux) {
+      net.pool?.reserve(ip);
+      net.aux[k] = ip;
+    }
+    return net;
+  }
+
+  private createNetworkInner(o: NetworkCreate): DockerNetwork {
     const driver = (o.driver ?? 'bridge') as Driver;
     if ([...this.networks.values()].some((n) => n.name === o.name)) throw new DockerError(`network with name ${o.name} already exists`);
     if (driver === 'host' || driver === 'null') throw new DockerError(`only one instance of "${driver}" network is allowed`);
@@ -270,7 +341,7 @@ export class DockerEngine {
       if (networkOf(addr, Number(m[2])) !== addr) throw new DockerError(`invalid network config:\ninvalid subnet ${o.subnet}: it should be ${subnetText(subnet)}`);
       for (const n of this.networks.values()) if (n.pool && overlaps(n.pool.subnet, subnet)) throw new DockerError('invalid pool request: Pool overlaps with other one on this address space');
     } else if (driver === 'bridge' || o.gateway !== undefined) {
-      subnet = allocateSubnet(this.takenSubnets());
+      subnet = allocateSubnet(this.takenSubnets(), this.pools);
       if (!subnet) throw new DockerError('all predefined address pools have been fully subnetted');
     }
     let gateway: Ipv4 | null = null;
@@ -313,6 +384,7 @@ export class DockerEngine {
       bridgeName: null,
       parent: parent ?? 'dummy',
       ipvlanMode: driver === 'ipvlan' ? (options.ipvlan_mode ?? 'l2') : null,
+      aux: {},
       isDefaultBridge: false,
       predefined: false,
       endpoints: new Map(),
@@ -353,6 +425,7 @@ export class DockerEngine {
       bridgeName,
       parent: null,
       ipvlanMode: null,
+      aux: {},
       isDefaultBridge: o.isDefault,
       predefined: o.isDefault,
       endpoints: new Map(),
@@ -426,8 +499,17 @@ export class DockerEngine {
     } else if (!this.findNetwork(mode)) throw new DockerError(`network ${mode} not found`);
     const net = mode.startsWith('container:') ? null : this.findNetwork(mode)!;
     if (net?.overlay && !net.attachable && !spec.labels?.['com.docker.swarm.task.id']) throw new DockerError(`Could not attach to network ${mode}: rpc error: code = PermissionDenied desc = network ${mode} not manually attachable`);
-    if (spec.ip !== undefined && (!net || net.isDefaultBridge)) throw new DockerError('user specified IP address is supported on user defined networks only');
-    if (spec.aliases?.length && (!net || net.isDefaultBridge)) throw new DockerError('network-scoped alias is supported only for containers in user defined networks');
+    // validateNetworkingConfig: --ip and --network-alias need a user-defined network, and the
+    // address one of its subnets
+    const invalid = (msg: string) => new DockerError(`invalid config for network ${mode}: invalid endpoint settings:\n${msg}`);
+    const userDefined = net !== null && !net.predefined;
+    if (spec.ip !== undefined && !userDefined) throw invalid('user-specified IP address is supported on user-defined networks only');
+    if (spec.aliases?.length && !userDefined) throw invalid('network-scoped aliases are only supported for user-defined networks');
+    if (spec.ip !== undefined && net?.pool) {
+      const want = parseIpv4(spec.ip);
+      if (want === null) throw invalid(`invalid IPv4 address: ${spec.ip}`);
+      if (!net.pool.contains(want)) throw invalid(`no configured subnet contains IP address ${spec.ip}`);
+    }
     if ((spec.ports?.length || spec.publishAll) && net && (net.driver === 'host' || net.driver === 'null')) {
       // Docker accepts and ignores published ports with host networking (with a warning)
     }
@@ -453,8 +535,23 @@ export class DockerEngine {
       dns: null,
       logs: '',
       hostsExtra: [],
+      extDns: [],
     };
     c.fs.write('/etc/hostname', `${c.hostname}\n`);
+    for (const b of spec.binds ?? []) {
+      if (b.volume) {
+        let v = this.volumes.get(b.source);
+        if (!v) {
+          v = new FileSystem(true);
+          this.volumes.set(b.source, v);
+        }
+        c.fs.bind(b.target, v, '/', b.readonly);
+      } else {
+        // a missing host path is created as a directory, as dockerd does for -v
+        if (this.host.fs.stat(b.source) === null) this.host.fs.mkdir(b.source, true);
+        c.fs.bind(b.target, this.host.fs, b.source, b.readonly);
+      }
+    }
     this.containers.set(id, c);
     return c;
   }
@@ -483,12 +580,24 @@ export class DockerEngine {
         if (!joins.some((j) => j.net === first)) joins.unshift({ net: first, aliases: [...(c.spec.aliases ?? [])], ip: c.spec.ip !== undefined ? parseIpv4(c.spec.ip) : null });
       }
       this.pendingNetworks.set(c.id, joins);
-      for (const j of joins) this.attach(c, j.net, j.aliases, j.ip);
+      try {
+        for (const j of joins) this.attach(c, j.net, j.aliases, j.ip);
+      } catch (e) {
+        // the start fails: what was set up is undone and the container stays as it was
+        for (const ep of [...c.endpoints.values()]) this.detach(c, ep);
+        this.pendingNetworks.set(c.id, joins);
+        c.dns?.stop();
+        c.dns = null;
+        destroyNetns(ns);
+        c.netns = null;
+        if (e instanceof DockerError) throw new DockerError(`failed to set up container networking: ${e.message}`);
+        throw e;
+      }
     }
     c.state = 'running';
     c.startedAt = this.now;
     c.finishedAt = null;
-    this.writeNetworkFiles(c);
+    this.writeNetworkFiles(c, true);
     this.publishPorts(c);
     if (!c.spec.cmd.length) c.running.push(...startImageServices(c, this));
   }
@@ -499,7 +608,7 @@ export class DockerEngine {
     const pool = net.pool!;
     let ip: Ipv4 | null;
     if (want !== null) {
-      if (!pool.contains(want)) throw new DockerError(`no configured subnet or ip-range contain the IP address ${formatIpv4(want)}`);
+      if (!pool.contains(want)) throw new DockerError(`invalid endpoint settings:\nno configured subnet contains IP address ${formatIpv4(want)}`);
       if (!pool.reserve(want)) throw new DockerError(`Address already in use`);
       ip = want;
     } else {
@@ -635,9 +744,11 @@ export class DockerEngine {
     if (net.driver === 'host' || net.driver === 'null') throw new DockerError('container cannot be disconnected from host network or connected to host network');
     const already = c.state === 'running' ? c.endpoints.has(net.id) : (this.pendingNetworks.get(c.id) ?? []).some((j) => j.net === net) || this.findNetwork(c.networkMode) === net;
     if (already) throw new DockerError(`endpoint with name ${c.name} already exists in network ${net.name}`);
-    if (o.ip !== undefined && net.isDefaultBridge) throw new DockerError('user specified IP address is supported on user defined networks only');
+    if (o.ip !== undefined && net.predefined) throw new DockerError('invalid endpoint settings:\nuser-specified IP address is supported on user-defined networks only');
+    if (o.aliases?.length && net.predefined) throw new DockerError('invalid endpoint settings:\nnetwork-scoped aliases are only supported for user-defined networks');
     const want = o.ip !== undefined ? parseIpv4(o.ip) : null;
-    if (o.ip !== undefined && want === null) throw new DockerError(`invalid IPv4 address: ${o.ip}`);
+    if (o.ip !== undefined && want === null) throw new DockerError(`invalid endpoint settings:\ninvalid IPv4 address: ${o.ip}`);
+    if (want !== null && net.pool && !net.pool.contains(want)) throw new DockerError(`invalid endpoint settings:\nno configured subnet contains IP address ${o.ip}`);
     if (c.state !== 'running') {
       const joins = this.pendingNetworks.get(c.id) ?? [];
       joins.push({ net, aliases: o.aliases ?? [], ip: want });
@@ -681,7 +792,12 @@ export class DockerEngine {
 
   // ---- files ---------------------------------------------------------------------------------------
 
-  private writeNetworkFiles(c: Container): void {
+  /**
+   * Docker's /etc/hosts and /etc/resolv.conf for a container. A start (a new sandbox) writes
+   * resolv.conf afresh; a later update (a network connected or disconnected) leaves it alone when
+   * it no longer matches the hash file Docker keeps beside it (sandbox_dns_unix.go).
+   */
+  private writeNetworkFiles(c: Container, fresh = false): void {
     if (c.networkMode === 'host') {
       c.fs.write('/etc/hosts', this.host.fs.read('/etc/hosts').ok ? (this.host.fs.read('/etc/hosts') as { data: string }).data : '');
       c.fs.write('/etc/resolv.conf', (this.host.fs.read('/etc/resolv.conf') as { ok: boolean; data?: string }).data ?? '');
@@ -699,10 +815,27 @@ export class DockerEngine {
       const ep = target ? [...target.endpoints.values()].find((e) => e.network.isDefaultBridge) : undefined;
       if (target && ep?.ip != null) extra.push({ ip: ep.ip, names: l.alias === target.name ? [target.name, target.hostname] : [l.alias, target.hostname, target.name] });
     }
-    c.fs.write('/etc/hosts', hostsFile(own.length ? own.slice(0, 1) : [], extra));
+    // a file the user bind-mounts over Docker's own is left alone (Docker does not mount its copy)
+    const userMounted = (path: string) => c.fs.mountAt(path)?.point === path;
+    if (!userMounted('/etc/hosts')) c.fs.write('/etc/hosts', hostsFile(own.length ? own.slice(0, 1) : [], extra));
     const hostConf = this.host.fs.read('/etc/resolv.conf');
     const internal = [...c.endpoints.values()].some((e) => !e.network.isDefaultBridge) || (c.state !== 'running' && this.networksOf(c).some((n) => !n.net.isDefaultBridge));
-    c.fs.write('/etc/resolv.conf', resolvConf({ host: hostConf.ok ? hostConf.data : '', internal, dns: c.spec.dns ?? [], dnsSearch: c.spec.dnsSearch ?? [], dnsOptions: c.spec.dnsOptions ?? [] }));
+    const o = { host: hostConf.ok ? hostConf.data : '', internal, dns: c.spec.dns?.length ? c.spec.dns : this.daemonDns, dnsSearch: c.spec.dnsSearch ?? [], dnsOptions: c.spec.dnsOptions ?? [] };
+    if (!userMounted('/etc/resolv.conf')) {
+      // Docker writes the legacy (copied) file with a hash beside it, then, when the embedded
+      // server is needed, the 127.0.0.11 version without updating the hash: from then on the file
+      // counts as modified and is never rewritten until the next start
+      const cur = c.fs.read('/etc/resolv.conf');
+      const modified = cur.ok && c.resolvHash !== undefined && cur.data !== c.resolvHash;
+      if (fresh || !modified) {
+        c.resolvHash = resolvConf({ ...o, internal: false });
+        c.fs.write('/etc/resolv.conf', internal ? resolvConf(o) : c.resolvHash);
+      }
+    }
+    // the embedded server takes its upstreams when Docker writes the 127.0.0.11 file (or would,
+    // under a user's bind mount), and keeps them whatever later happens to the file
+    if (internal && (fresh || !c.extDns.length)) c.extDns = extServers(o).flatMap((x) => (parseIpv4(x.addr) === null ? [] : [{ addr: parseIpv4(x.addr)!, hostLoopback: x.hostLoopback }]));
+    if (fresh && !internal) c.extDns = [];
   }
 
   // ---- published ports -----------------------------------------------------------------------------
@@ -786,8 +919,29 @@ export class DockerEngine {
     throw new DockerError('no available ports');
   }
 
+  /**
+   * Read /etc/docker/daemon.json (what dockerd reads at start): `default-address-pools` and
+   * `dns`; other keys are accepted and not modelled. Returns dockerd's complaint when the file
+   * is not valid, and then changes nothing.
+   */
+  loadConfig(): string | null {
+    const r = this.host.fs.read('/etc/docker/daemon.json');
+    if (!r.ok) {
+      this.pools = DEFAULT_POOLS;
+      this.daemonDns = [];
+      return null;
+    }
+    const r2 = parseDaemonConfig(r.data);
+    if (typeof r2 === 'string') return `unable to configure the Docker daemon with file /etc/docker/daemon.json: ${r2}`;
+    this.pools = r2.pools ?? DEFAULT_POOLS;
+    this.daemonDns = r2.dns;
+    return null;
+  }
+
   /** dockerd is running (systemctl stop docker stops it) */
   running = true;
+  /** why dockerd last failed to start (a bad daemon.json), for systemctl status */
+  failure: string | null = null;
 
   /** `systemctl stop docker`: the containers stop (SIGTERM, then SIGKILL); the rules stay. */
   stopDaemon(): void {
@@ -839,6 +993,38 @@ export class DockerEngine {
 /** Docker's name generator word lists (a few of each, enough for distinct names). */
 const LEFT = ['admiring', 'amazing', 'angry', 'awesome', 'blissful', 'bold', 'boring', 'brave', 'busy', 'charming', 'clever', 'compassionate', 'confident', 'cool', 'dazzling', 'determined', 'eager', 'ecstatic', 'elastic', 'elegant', 'epic', 'exciting', 'festive', 'focused', 'friendly', 'funny', 'gallant', 'gifted', 'goofy', 'gracious', 'happy', 'hopeful', 'hungry', 'infallible', 'inspiring', 'intelligent', 'jolly', 'keen', 'kind', 'laughing', 'loving', 'lucid', 'magical', 'modest', 'musing', 'mystifying', 'naughty', 'nervous', 'nice', 'nifty', 'nostalgic', 'objective', 'optimistic', 'peaceful', 'pedantic', 'pensive', 'practical', 'priceless', 'quirky', 'quizzical', 'relaxed', 'reverent', 'romantic', 'serene', 'sharp', 'silly', 'sleepy', 'stoic', 'strange', 'stupefied', 'suspicious', 'sweet', 'tender', 'thirsty', 'trusting', 'upbeat', 'vibrant', 'vigilant', 'vigorous', 'wizardly', 'wonderful', 'xenodochial', 'youthful', 'zealous', 'zen'];
 const RIGHT = ['agnesi', 'albattani', 'allen', 'archimedes', 'babbage', 'banach', 'bardeen', 'bartik', 'bell', 'bhabha', 'blackburn', 'bohr', 'booth', 'bose', 'brahmagupta', 'carson', 'cerf', 'chandrasekhar', 'curie', 'darwin', 'davinci', 'dijkstra', 'einstein', 'euclid', 'euler', 'fermat', 'feynman', 'franklin', 'galileo', 'gauss', 'goldberg', 'goodall', 'hamilton', 'hawking', 'heisenberg', 'hellman', 'hodgkin', 'hopper', 'hypatia', 'jackson', 'jang', 'johnson', 'kalam', 'kepler', 'khorana', 'knuth', 'lamarr', 'lamport', 'leakey', 'lovelace', 'lumiere', 'mayer', 'mccarthy', 'mcclintock', 'meitner', 'mendel', 'merkle', 'morse', 'napier', 'newton', 'nobel', 'noether', 'pascal', 'pasteur', 'perlman', 'pike', 'poincare', 'ptolemy', 'raman', 'ritchie', 'rosalind', 'sammet', 'shannon', 'shaw', 'shockley', 'sinoussi', 'swanson', 'swartz', 'tesla', 'thompson', 'torvalds', 'turing', 'volhard', 'wescoff', 'wiles', 'williams', 'wozniak', 'wright', 'yalow', 'yonath'];
+
+/**
+ * The parts of daemon.json the simulator models, or the error dockerd gives (its JSON decoder's
+ * wording for a syntax error, its own for a bad pool).
+ */
+export function parseDaemonConfig(text: string): { pools: PoolSpec[] | null; dns: string[] } | string {
+  // an empty file is no configuration
+  if (!text.trim()) return { pools: null, dns: [] };
+  const syntax = goJsonSyntaxError(text);
+  if (syntax) return syntax;
+  const doc: unknown = JSON.parse(text);
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return 'json: cannot unmarshal into Go value of type map[string]interface {}';
+  const o = doc as Record<string, unknown>;
+  let pools: PoolSpec[] | null = null;
+  if (o['default-address-pools'] !== undefined) {
+    const list = o['default-address-pools'];
+    if (!Array.isArray(list)) return 'json: cannot unmarshal into Go struct field Config.default-address-pools of type []*ipamutils.NetworkToSplit';
+    pools = [];
+    for (const p of list as { base?: unknown; size?: unknown }[]) {
+      const m = typeof p?.base === 'string' ? /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(p.base) : null;
+      const addr = m ? parseIpv4(m[1]) : null;
+      if (!m || addr === null || Number(m[2]) > 32) return `invalid default address pool base: ${String(p?.base)}`;
+      const len = Number(m[2]);
+      const size = Number(p.size);
+      if (!Number.isInteger(size) || size < len || size > 32) return `invalid pools size: ${String(p.size)}`;
+      pools.push({ base: { addr: networkOf(addr, len), len }, size });
+    }
+  }
+  const dns = Array.isArray(o.dns) ? (o.dns as unknown[]).map(String) : [];
+  for (const d of dns) if (parseIpv4(d) === null) return `${d} is not an ip address`;
+  return { pools, dns };
+}
 
 /** Engines by host. */
 const ENGINES = new WeakMap<Host, DockerEngine>();

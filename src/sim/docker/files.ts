@@ -38,6 +38,15 @@ export function usableNameservers(hostConf: string): string[] {
 }
 
 /**
+ * The embedded DNS server's upstreams (TransformForIntNS): the --dns servers, reached from the
+ * container's namespace, or else the host's usable nameservers, reached from the host's.
+ */
+export function extServers(o: ResolvOptions): { addr: string; hostLoopback: boolean }[] {
+  if (o.dns.length) return o.dns.map((addr) => ({ addr, hostLoopback: false }));
+  return usableNameservers(o.host).map((addr) => ({ addr, hostLoopback: true }));
+}
+
+/**
  * /etc/resolv.conf for a container. With the internal resolver the only nameserver is
  * 127.0.0.11 and the host's servers are kept as its upstreams (ExtServers); on the default bridge
  * the host's servers are copied ("legacy"), or Google's when the host has none usable.
@@ -52,13 +61,14 @@ export function resolvConf(o: ResolvOptions): string {
   let body = '';
   let foot = '';
   if (o.internal) {
-    const ext = o.dns.length ? o.dns : usableNameservers(o.host);
+    const ext = extServers(o);
     body += 'nameserver 127.0.0.11\n';
     if (search.length) body += `search ${search.join(' ')}\n`;
     const opts = [...o.dnsOptions.filter((x) => !x.startsWith('ndots:')), o.dnsOptions.find((x) => x.startsWith('ndots:')) ?? 'ndots:0'];
     body += `options ${opts.join(' ')}\n`;
     foot += `\n# Based on host file: '/etc/resolv.conf' (internal resolver)\n`;
-    foot += `# ExtServers: [${ext.map((s) => (o.dns.length ? s : `host(${s})`)).join(' ')}]\n`;
+    if (ext.length) foot += `# ExtServers: [${ext.map((s) => (s.hostLoopback ? `host(${s.addr})` : s.addr)).join(' ')}]\n`;
+    else foot += '# NO EXTERNAL NAMESERVERS DEFINED\n';
     foot += `# Overrides: [${overrides.join(' ')}]\n`;
     foot += `# Option ndots from: ${o.dnsOptions.some((x) => x.startsWith('ndots:')) ? 'config' : 'internal'}\n`;
   } else {

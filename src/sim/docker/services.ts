@@ -19,14 +19,26 @@ export interface Running {
 
 const HTTPD_PAGE = '<html><body><h1>It works!</h1></body></html>\n';
 
+/** Go's textproto.CanonicalMIMEHeaderKey: `user-agent` → `User-Agent`. */
+function canonicalKey(k: string): string {
+  return k.toLowerCase().replace(/(^|-)([a-z])/g, (_m, d: string, ch: string) => d + ch.toUpperCase());
+}
+
+/**
+ * What traefik/whoami's handler writes: Hostname, one IP line per address and RemoteAddr
+ * (fmt.Fprintln, so "\n"), then the request as Go's Request.Write puts it on the wire ("\r\n"):
+ * the request line in HTTP/1.1, Host, User-Agent, the other headers sorted by name, a blank line.
+ */
 function whoamiBody(c: Container, req: HttpRequest, conn: TcpConn): string {
-  const lines = [`Hostname: ${c.hostname}`];
+  let out = `Hostname: ${c.hostname}\n`;
   const ns = c.netns!;
-  for (const l of ns.allLinks()) for (const a of l.addrs) lines.push(`IP: ${formatIpv4(a.addr)}`);
-  lines.push(`RemoteAddr: ${formatIpv4(conn.raddr)}:${conn.rport}`);
-  lines.push(req.line);
-  for (const [k, v] of req.headers) lines.push(`${k.replace(/(^|-)([a-z])/g, (_m, d: string, ch: string) => d + ch.toUpperCase())}: ${v}`);
-  return `${lines.join('\r\n')}\r\n\r\n`;
+  for (const l of ns.allLinks()) for (const a of l.addrs) out += `IP: ${formatIpv4(a.addr)}\n`;
+  out += `RemoteAddr: ${formatIpv4(conn.raddr)}:${conn.rport}\n`;
+  const headers = new Map([...req.headers].map(([k, v]) => [canonicalKey(k), v]));
+  out += `${req.method} ${req.path} HTTP/1.1\r\nHost: ${headers.get('Host') ?? ''}\r\nUser-Agent: ${headers.get('User-Agent') ?? 'Go-http-client/1.1'}\r\n`;
+  const rest = [...headers].filter(([k]) => !['Host', 'User-Agent', 'Content-Length', 'Transfer-Encoding', 'Trailer'].includes(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [k, v] of rest) out += `${k}: ${v}\r\n`;
+  return `${out}\r\n`;
 }
 
 /** Start the servers of the image's default command in the container's namespace. */

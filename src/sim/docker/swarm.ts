@@ -132,7 +132,8 @@ export class Swarm {
   createNetwork(by: DockerEngine, o: { name: string; subnet?: Subnet; gateway?: Ipv4; attachable: boolean; internal: boolean; ingress?: boolean; labels?: Record<string, string>; options?: Record<string, string> }): DockerNetwork {
     for (const n of this.networks.values()) if (n.name === o.name) throw new DockerError(`network with name ${o.name} already exists`);
     const subnet = o.subnet ?? this.allocateSubnet();
-    const pool = new AddressPool(subnet);
+    // swarm's allocator asks for serial allocation (cnmallocator sets ipam.serial)
+    const pool = new AddressPool(subnet, subnet, true);
     const gateway = o.gateway ?? ((subnet.addr + 1) >>> 0);
     pool.reserve(gateway);
     const id = by.newId().slice(0, 25);
@@ -151,6 +152,7 @@ export class Swarm {
       bridgeName: null,
       parent: null,
       ipvlanMode: null,
+      aux: {},
       isDefaultBridge: false,
       predefined: false,
       endpoints: new Map(),

@@ -107,6 +107,7 @@ export const STRERROR: Record<string, string> = {
   ERANGE: 'Numerical result out of range',
   ENOTDIR: 'Not a directory',
   EISDIR: 'Is a directory',
+  EROFS: 'Read-only file system',
   EINPROGRESS: 'Operation now in progress',
   ECONNRESET: 'Connection reset by peer',
   EAFNOSUPPORT: 'Address family not supported by protocol',

@@ -7,7 +7,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { CommandContext } from '../../context.ts';
 import { DockerError, type Container, type DockerEngine, type DockerNetwork, type PortSpec } from '../../../sim/docker/engine.ts';
-import { parsePortSpec, containerPlace } from './docker.ts';
+import { parsePortSpec, containerPlace, containerEnv } from './docker.ts';
 import { tabwrite } from './template.ts';
 
 interface ServiceNet {
@@ -283,7 +283,7 @@ function startMain(ctx: CommandContext, e: DockerEngine, c: Container): void {
     e.exited(c, 0);
     return;
   }
-  const proc = ctx.detach(cmd, containerPlace(e, c), { out: (t) => (c.logs += t), err: (t) => (c.logs += t) });
+  const proc = ctx.detach(cmd, containerPlace(e, c), { out: (t) => (c.logs += t), err: (t) => (c.logs += t) }, containerEnv(c));
   const started = c.startedAt;
   void proc.exited.then((code) => {
     if (c.state === 'running' && c.startedAt === started) e.exited(c, code);
@@ -404,9 +404,9 @@ export async function composeCommand(ctx: CommandContext, e: DockerEngine, argv:
         }
         const place = containerPlace(e, c);
         const base = cmd[0].slice(cmd[0].lastIndexOf('/') + 1);
-        if (['sh', 'ash', 'bash'].includes(base) && cmd[1] === '-c') return ctx.shell(cmd.slice(2).join(' '), place);
+        if (['sh', 'ash', 'bash'].includes(base) && cmd[1] === '-c') return ctx.shell(cmd.slice(2).join(' '), place, containerEnv(c));
         if (['sh', 'ash', 'bash'].includes(base) && cmd.length === 1) return ctx.enterShell(place, `docker:${c.id}`);
-        return ctx.exec(cmd, place);
+        return ctx.exec(cmd, place, containerEnv(c));
       }
       default:
         ctx.err(`unknown docker command: "compose ${sub}"\n`);

@@ -7,7 +7,8 @@
  */
 import type { Command, CommandContext, ContainerPlace, Place } from '../../context.ts';
 import { SECOND } from '../../../sim/engine/scheduler.ts';
-import { DockerError, dockerOn, type Container, type DockerEngine, type DockerNetwork, type PortSpec } from '../../../sim/docker/engine.ts';
+import { DockerError, dockerOn, type BindSpec, type Container, type DockerEngine, type DockerNetwork, type PortSpec } from '../../../sim/docker/engine.ts';
+import { normalizePath } from '../../../sim/net/fs.ts';
 import { allImages, findImage, imageId } from '../../../sim/docker/images.ts';
 import { subnetText } from '../../../sim/docker/ipam.ts';
 import { formatIpv4 } from '../../../sim/wire/addr.ts';
@@ -63,6 +64,26 @@ export function containerPlace(e: DockerEngine, c: Container): Place {
   return { host: e.host, ns: c.netns!, container: cp };
 }
 
+/**
+ * The environment of a container's processes, in the order the daemon builds it
+ * (CreateDaemonEnvironment): PATH, HOSTNAME, TERM with a tty, then Config.Env (the -e values, then
+ * the image's) replacing or adding, and HOME, which the runtime adds for root.
+ */
+export function containerEnv(c: Container, tty = !!c.spec.tty, execEnv: readonly string[] = []): Map<string, string> {
+  const env = new Map<string, string>();
+  env.set('PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+  env.set('HOSTNAME', c.hostname);
+  if (tty) env.set('TERM', 'xterm');
+  const config = [...(c.spec.env ?? [])];
+  for (const e of c.image.info.env) if (!config.some((x) => x.split('=')[0] === e.split('=')[0])) config.push(e);
+  for (const e of [...config, ...execEnv]) {
+    const i = e.indexOf('=');
+    if (i > 0) env.set(e.slice(0, i), e.slice(i + 1));
+  }
+  if (!env.has('HOME')) env.set('HOME', '/root');
+  return env;
+}
+
 const SHELLS = new Set(['sh', 'ash', 'bash', 'zsh', 'dash']);
 
 function base(cmd: string): string {
@@ -101,7 +122,7 @@ function startProcess(ctx: CommandContext, e: DockerEngine, c: Container, o: { d
   }
   if (name === 'sleep') {
     const v = argv[1] ?? '';
-    if (v === 'infinity') return null;
+    if (/^inf(inity)?$/i.test(v)) return null;
     const secs = Number(v);
     if (!Number.isFinite(secs)) return Promise.resolve(1);
     return new Promise((resolve) => e.host.world.sched.after(Math.round(secs * SECOND), () => resolve(0)));
@@ -109,7 +130,7 @@ function startProcess(ctx: CommandContext, e: DockerEngine, c: Container, o: { d
   if (name === 'tail' && argv.includes('-f')) return null;
   const place = containerPlace(e, c);
   const sink = { out: (t: string) => (c.logs += t), err: (t: string) => (c.logs += t) };
-  const p = ctx.detach(argv, place, sink);
+  const p = ctx.detach(argv, place, sink, containerEnv(c));
   procs.set(c.id, p);
   return p.exited;
 }
@@ -214,6 +235,25 @@ export function parsePortSpec(text: string): PortSpec[] | string {
   return out;
 }
 
+/**
+ * `-v SRC:DST[:OPTS]` as the CLI and daemon read it: an absolute SRC (or one starting with `.`,
+ * made absolute by the CLI) is a bind mount, a name is a volume, a lone DST an anonymous volume.
+ */
+export function parseBind(text: string, cwd: string, anon: () => string): BindSpec | string {
+  const parts = text.split(':');
+  if (parts.length > 3 || parts.some((p) => p === '')) return `invalid spec: ${text}: empty section between colons`;
+  let [source, target, mode] = parts.length === 1 ? ['', parts[0], ''] : [parts[0], parts[1], parts[2] ?? ''];
+  if (parts.length === 1) source = anon();
+  const volume = !source.startsWith('/') && !source.startsWith('.');
+  if (source.startsWith('.')) source = normalizePath(`${cwd}/${source}`);
+  if (!target.startsWith('/')) return `invalid volume specification: '${text}': invalid mount config for type "${volume ? 'volume' : 'bind'}": invalid mount path: '${target}' mount path must be absolute`;
+  if (volume && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(source)) return `create ${source}: "${source}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`;
+  const opts = mode ? mode.split(',') : [];
+  for (const o of opts) if (!['ro', 'rw', 'z', 'Z', 'shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate', 'nocopy'].includes(o)) return `invalid mode: ${mode}`;
+  const shown = parts.length === 1 ? target : [source, target, ...(mode ? [mode] : [])].join(':');
+  return { text: shown, source, target: normalizePath(target), readonly: opts.includes('ro'), mode, volume };
+}
+
 async function runOrCreate(ctx: CommandContext, e: DockerEngine, argv: readonly string[], sub: 'run' | 'create'): Promise<number> {
   const p = parse(ctx, sub, argv, RUN_FLAGS, false);
   if (typeof p === 'number') return p;
@@ -239,6 +279,12 @@ async function runOrCreate(ctx: CommandContext, e: DockerEngine, argv: readonly 
     const [name, alias] = l.split(':');
     return { name, alias: alias ?? name };
   });
+  const binds: BindSpec[] = [];
+  for (const v of all(p, 'volume')) {
+    const b = parseBind(v, ctx.cwd, () => e.newId());
+    if (typeof b === 'string') return runError(ctx, sub, b);
+    binds.push(b);
+  }
   const detached = bool(p, 'detach');
   const interactive = bool(p, 'interactive');
   const autoRemove = bool(p, 'rm');
@@ -261,12 +307,14 @@ async function runOrCreate(ctx: CommandContext, e: DockerEngine, argv: readonly 
       dnsOptions: all(p, 'dns-option'),
       addHosts,
       links,
-      env: all(p, 'env'),
+      // `-e NAME` takes the value from the client's environment, and is dropped when it has none
+      env: all(p, 'env').flatMap((v) => (v.includes('=') ? [v] : ctx.env.has(v) ? [`${v}=${ctx.env.get(v)}`] : [])),
       tty: bool(p, 'tty'),
       interactive,
       autoRemove,
       restart: flag(p, 'restart'),
       labels: Object.fromEntries(all(p, 'label').map((l) => [l.split('=')[0], l.split('=').slice(1).join('=')])),
+      binds,
     });
   } catch (err) {
     if (err instanceof DockerError) return runError(ctx, sub, err.message);
@@ -338,8 +386,8 @@ async function startAndAttach(ctx: CommandContext, e: DockerEngine, c: Container
   let code: number;
   const out = { out: (t: string) => ctx.out(t), err: (t: string) => ctx.err(t) };
   void out;
-  if (SHELLS.has(cmdName) && argv[1] === '-c') code = await ctx.shell(argv.slice(2).join(' '), place);
-  else code = await ctx.exec(argv, place);
+  if (SHELLS.has(cmdName) && argv[1] === '-c') code = await ctx.shell(argv.slice(2).join(' '), place, containerEnv(c));
+  else code = await ctx.exec(argv, place, containerEnv(c));
   if (c.state === 'running') e.exited(c, code);
   else if (c.spec.autoRemove && e.containers.has(c.id)) e.removeContainer(c, true);
   return code;
@@ -356,11 +404,11 @@ async function start(ctx: CommandContext, e: DockerEngine, argv: readonly string
   if (typeof p === 'number') return p;
   const bad = needArgs(ctx, 'start', '[OPTIONS] CONTAINER [CONTAINER...]', p, 1);
   if (bad !== null) return bad;
-  let status = 0;
+  const failed: string[] = [];
   for (const ref of p.args) {
     const c = findOrErr(ctx, e, ref);
     if (!c) {
-      status = 1;
+      failed.push(ref);
       continue;
     }
     if (c.state !== 'running') {
@@ -369,14 +417,15 @@ async function start(ctx: CommandContext, e: DockerEngine, argv: readonly string
         watch(e, c, startProcess(ctx, e, c, { detached: true, interactive: !!c.spec.interactive }), c.startedAt!);
       } catch (err) {
         if (!(err instanceof DockerError)) throw err;
-        status = daemonError(ctx, err.message);
+        daemonError(ctx, err.message);
+        failed.push(ref);
         continue;
       }
     }
     ctx.out(`${ref}\n`);
   }
-  if (status) ctx.err('Error: failed to start containers: ' + p.args.filter((r) => !e.findContainer(r)).join(', ') + '\n');
-  return status;
+  if (failed.length) ctx.err(`Error: failed to start containers: ${failed.join(', ')}\n`);
+  return failed.length ? 1 : 0;
 }
 
 function stopLike(ctx: CommandContext, e: DockerEngine, argv: readonly string[], sub: 'stop' | 'kill' | 'restart'): number {
@@ -456,12 +505,13 @@ async function exec(ctx: CommandContext, e: DockerEngine, argv: readonly string[
     if (bool(p, 'interactive')) return ctx.enterShell(place, `docker:${c.id}`);
     return 0;
   }
-  if (SHELLS.has(name) && cmd[1] === '-c') return ctx.shell(cmd.slice(2).join(' '), place);
+  const env = containerEnv(c, bool(p, 'tty'), all(p, 'env'));
+  if (SHELLS.has(name) && cmd[1] === '-c') return ctx.shell(cmd.slice(2).join(' '), place, env);
   if (bool(p, 'detach')) {
-    ctx.detach(cmd, place, { out: () => {}, err: () => {} });
+    ctx.detach(cmd, place, { out: () => {}, err: () => {} }, env);
     return 0;
   }
-  return ctx.exec(cmd, place);
+  return ctx.exec(cmd, place, env);
 }
 
 // ---- ps, logs, port, images --------------------------------------------------------------------------
@@ -616,6 +666,7 @@ function networkCreate(ctx: CommandContext, e: DockerEngine, argv: readonly stri
     { long: 'subnet', value: true, repeat: true },
     { long: 'gateway', value: true, repeat: true },
     { long: 'ip-range', value: true, repeat: true },
+    { long: 'aux-address', value: true, repeat: true },
     { long: 'internal' },
     { long: 'attachable' },
     { long: 'opt', short: 'o', value: true, repeat: true },
@@ -637,8 +688,18 @@ function networkCreate(ctx: CommandContext, e: DockerEngine, argv: readonly stri
     ctx.err('Error response from daemon: invalid pool request: no matching subnet for gateway ' + gateway + '\n');
     return 1;
   }
+  const auxAddresses: Record<string, string> = {};
+  for (const a of all(p, 'aux-address')) {
+    const i = a.indexOf('=');
+    if (i <= 0) {
+      ctx.err(`invalid argument "${a}" for "--aux-address" flag: bad format for aux-address: ${a}\nSee 'docker network create --help'.\n`);
+      return 125;
+    }
+    auxAddresses[a.slice(0, i)] = a.slice(i + 1);
+  }
   try {
     const n = e.createNetwork({
+      auxAddresses,
       name: p.args[0],
       driver: flag(p, 'driver'),
       subnet,

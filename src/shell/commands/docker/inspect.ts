@@ -28,8 +28,10 @@ function hostConfig(c: Container): HostConfig {
     const key = `${p.containerPort}/${p.proto}`;
     (bindings[key] ??= []).push({ HostIp: p.hostIp, HostPort: p.hostPort ? String(p.hostPort) : '' });
   }
+  const binds = (c.spec.binds ?? []).filter((b) => b.text.includes(':')).map((b) => b.text);
   return {
-    Binds: null,
+    // -v SRC:DST (an anonymous volume, a lone DST, goes to Config.Volumes instead)
+    Binds: binds.length ? binds : null,
     ContainerIDFile: '',
     LogConfig: { Type: 'json-file', Config: {} },
     NetworkMode: c.networkMode,
@@ -164,7 +166,11 @@ export function containerInspect(e: DockerEngine, c: Container): ContainerInspec
     ExecIDs: null,
     HostConfig: hostConfig(c),
     Storage: { RootFS: { Snapshot: { Name: 'overlayfs' } } },
-    Mounts: [],
+    Mounts: (c.spec.binds ?? []).map((b) =>
+      b.volume
+        ? { Type: 'volume', Name: b.source, Source: `/var/lib/docker/volumes/${b.source}/_data`, Destination: b.target, Driver: 'local', Mode: b.mode || 'z', RW: !b.readonly, Propagation: '' }
+        : { Type: 'bind', Source: b.source, Destination: b.target, Mode: b.mode, RW: !b.readonly, Propagation: 'rprivate' },
+    ),
     Config: {
       Hostname: c.hostname,
       Domainname: '',
@@ -179,7 +185,7 @@ export function containerInspect(e: DockerEngine, c: Container): ContainerInspec
       Env: [...(c.spec.env ?? []), ...c.image.info.env],
       Cmd: cmd.length ? [...cmd] : null,
       Image: c.spec.image,
-      Volumes: null,
+      Volumes: (c.spec.binds ?? []).some((b) => !b.text.includes(':')) ? Object.fromEntries((c.spec.binds ?? []).filter((b) => !b.text.includes(':')).map((b) => [b.target, {}])) : null,
       WorkingDir: c.image.info.workdir === '/' ? '' : c.image.info.workdir,
       Entrypoint: entry.length ? [...entry] : null,
       Labels: { ...(c.spec.labels ?? {}) },
@@ -228,7 +234,18 @@ export function networkInspect(e: DockerEngine, n: DockerNetwork): NetworkInspec
     IPAM: {
       Driver: 'default',
       Options: n.isDefaultBridge ? null : {},
-      Config: pool ? [{ Subnet: subnetText(pool.subnet), IPRange: pool.range.len !== pool.subnet.len ? subnetText(pool.range) : '', Gateway: n.gateway !== null ? formatIpv4(n.gateway) : '' }] : n.driver === 'host' || n.driver === 'null' ? null : [],
+      Config: pool
+        ? [
+            {
+              Subnet: subnetText(pool.subnet),
+              IPRange: pool.range.len !== pool.subnet.len ? subnetText(pool.range) : '',
+              Gateway: n.gateway !== null ? formatIpv4(n.gateway) : '',
+              ...(Object.keys(n.aux).length ? { AuxiliaryAddresses: Object.fromEntries(Object.entries(n.aux).map(([k, v]) => [k, formatIpv4(v)])) } : {}),
+            },
+          ]
+        : n.driver === 'host' || n.driver === 'null'
+          ? null
+          : [],
     },
     Internal: n.internal,
     Attachable: n.attachable,

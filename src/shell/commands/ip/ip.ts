@@ -5,7 +5,7 @@
  * exits 1.
  */
 import type { Command, CommandContext, Place } from '../../context.ts';
-import { formatIpv4, parseCidr, parseIpv4, parseMac, broadcastOf, type Ipv4 } from '../../../sim/wire/addr.ts';
+import { formatIpv4, parseCidr, parseIpv4, parseMac, broadcastOf, inPrefix, type Ipv4 } from '../../../sim/wire/addr.ts';
 import type { Link, Netns } from '../../../sim/net/model.ts';
 import {
   addAddr,
@@ -571,6 +571,24 @@ function linkSet(ctx: CommandContext, place: Place, w: Words): number {
             });
           }
         }
+      } else if (t === 'macvlan') {
+        // macvlan_changelink: the mode can change on a live device (not to or from passthru)
+        while (!w.done) {
+          const opt = w.next()!;
+          const val = needArg(ctx, w, opt);
+          if (opt !== 'mode') continue;
+          if (!['private', 'vepa', 'bridge', 'passthru', 'source'].includes(val)) die(ctx, `Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source", not "${val}"`, 255);
+          step(
+            4,
+            (l) => {
+              l.mode = val;
+            },
+            (l) => {
+              if (l.kind !== 'macvlan') nlFail(ctx, { errno: 'EOPNOTSUPP' });
+              if ((l.mode === 'passthru') !== (val === 'passthru')) nlFail(ctx, { errno: 'EINVAL' });
+            },
+          );
+        }
       } else while (!w.done) w.next();
     } else if (a === 'hairpin') {
       const v = needArg(ctx, w, 'hairpin');
@@ -740,13 +758,32 @@ function routeShow(ctx: CommandContext, place: Place, w: Words, o: Opts): number
   let table = RT_TABLE_MAIN;
   let dev: string | null = null;
   let proto: string | null = null;
+  // selectors, as iproute2 reads them: `root P` (routes inside P), `match P` (routes covering P),
+  // `exact P` or a bare P (that prefix only); `default` is 0.0.0.0/0
+  let root: { addr: Ipv4; len: number } | null = null;
+  let match: { addr: Ipv4; len: number } | null = null;
+  const prefixArg = (v: string) => (v === 'default' || v === 'all' || v === 'any' ? { addr: 0, len: 0 } : parsePrefix(ctx, v));
   while (!w.done) {
-    const a = w.next()!;
+    let a = w.next()!;
     if (a === 'table') table = tableId(ctx, needArg(ctx, w, 'table'));
     else if (a === 'dev') dev = needArg(ctx, w, 'dev');
     else if (a === 'proto') proto = needArg(ctx, w, 'proto');
     else if (a === 'scope' || a === 'type' || a === 'via' || a === 'src') needArg(ctx, w, a);
+    else {
+      if (a === 'to') a = needArg(ctx, w, 'to');
+      if (matches(a, 'root')) root = prefixArg(needArg(ctx, w, 'root'));
+      else if (matches(a, 'match')) match = prefixArg(needArg(ctx, w, 'match'));
+      else {
+        if (matches(a, 'exact')) a = needArg(ctx, w, 'exact');
+        root = match = prefixArg(a);
+      }
+    }
   }
+  const selected = (dst: Ipv4, len: number): boolean => {
+    if (root && (len < root.len || !inPrefix(dst, root.addr, root.len))) return false;
+    if (match && (len > match.len || !inPrefix(match.addr, dst, len))) return false;
+    return true;
+  };
   if (o.family === 'inet6') {
     for (const l of ns.allLinks()) if (l.ll6 && l.adminUp && (dev === null || l.name === dev)) ctx.out(`fe80::/64 dev ${l.name} proto kernel metric 256 pref medium\n`);
     return 0;
@@ -762,6 +799,7 @@ function routeShow(ctx: CommandContext, place: Place, w: Words, o: Opts): number
     for (const r of tableRoutes(ns, t)) {
       if (devIndex !== null && r.dev !== devIndex) continue;
       if (proto !== null && r.proto !== proto) continue;
+      if (!selected(r.dst, r.len)) continue;
       let text = formatRoute(ns, r, { showTable: table === -1 });
       if (devIndex !== null) text = text.replace(/dev \S+ /, '');
       ctx.out(`${text}\n`);
