@@ -80,6 +80,19 @@ describe('docker swarm', () => {
     expect(hosts.size).toBe(2);
   });
 
+  it('placement constraints choose the node; the VIP forwards any port to the tasks', async () => {
+    const { manager } = await swarm(['m: docker network create -d overlay --attachable appnet', 'm: docker run -dit --name client --network appnet nicolaka/netshoot', 'm: docker service create -d --name api --replicas 2 --network appnet --constraint node.role==worker traefik/whoami --port 8080']);
+    const ps = await runLine(manager, 'docker service ps api');
+    expect(ps.output.match(/ worker +Running/g)?.length).toBe(2);
+    expect(ps.output).not.toMatch(/ manager +Running/);
+    const r = await runLine(manager, 'docker exec client curl -s http://api:8080/health -o /dev/null -w "%{http_code}\n"');
+    expect(r.output).toBe('200\n');
+    expect((await runLine(manager, "docker service inspect -f '{{json .Spec.TaskTemplate.Placement}}' api")).output).toBe('{"Constraints":["node.role==worker"]}\n');
+    // a constraint no node meets leaves the task pending
+    await runLine(manager, 'docker service create -d --name nowhere --constraint node.hostname==nope traefik/whoami');
+    expect((await runLine(manager, 'docker service ls')).output).toMatch(/nowhere +replicated +0\/1 /);
+  });
+
   it('the routing mesh: a published port answers on every node, wherever the task runs', async () => {
     const { manager, worker } = await swarm(['m: docker service create -d --name web --replicas 1 -p 8080:80 nginx']);
     const ps = await runLine(manager, 'docker service ps web');

@@ -61,6 +61,17 @@ const SWARM = [
 
 const OVERLAY = [...SWARM, 'docker network create -d overlay --attachable appnet', 'docker run -dit --name client --network appnet nicolaka/netshoot', 'ssh node2 docker run -dit --name peer --network appnet nicolaka/netshoot'];
 
+function overlay(opt = ''): string[] {
+  return [
+    ...SWARM,
+    `docker network create -d overlay --attachable ${opt} appnet`,
+    'docker service create -d --name api --network appnet --constraint node.hostname==node2 traefik/whoami --port 8080',
+    'docker run -dit --name client --network appnet nicolaka/netshoot',
+  ];
+}
+
+const BIG = "docker exec client curl -sS -m 5 -o /dev/null -w '%{http_code} %{size_download}\\n' 'http://api:8080/data?size=100&unit=KB'";
+
 describe('a bridge port smaller than the frame', () => {
   it('drops it silently: no reply and no ICMP, up to MTU + 4 bytes passes (room for a VLAN tag)', async () => {
     const { run } = await start(1450);
@@ -114,6 +125,50 @@ describe('an overlay over a small underlay', () => {
     expect(r.events.some((e) => e.kind === 'drop' && e.at.host === 'hv' && e.drop?.reason === 'PKT_TOO_BIG')).toBe(true);
     const cap = await run('tcpdump -v -n -i eth0 -c 1 udp port 4789');
     expect(cap.output).toMatch(/flags \[none\], proto UDP \(17\), length 1500\)/);
+  });
+});
+
+describe('a service across the overlay over a small underlay', () => {
+  it('the handshake and a small response cross, a big response hangs after its first segment', async () => {
+    const { run } = await start(1450, overlay());
+    const small = await run('docker exec client curl -sS -m 5 http://api:8080/');
+    expect(small.exitCode).toBe(0);
+    expect(small.output).toContain('GET / HTTP/1.1');
+    const big = await run(BIG);
+    expect(big.exitCode).toBe(28);
+    expect(big.output).toBe('curl: (28) Operation timed out after 5000 milliseconds with 512 bytes received\n200 512\n');
+    // the VXLAN packets leave node2 at 1500 bytes, with no DF on the outer header
+    const cap = await run('ssh node2 tcpdump -nv -i eth0 -c 40 udp port 4789');
+    expect(cap.output).toMatch(/flags \[none\], proto UDP \(17\), length 1500\)/);
+    expect(cap.output).not.toMatch(/flags \[DF\], proto UDP/);
+  });
+
+  it('an overlay MTU 50 bytes under the path lets the big response through', async () => {
+    const { run } = await start(1450, overlay('--opt com.docker.network.driver.mtu=1400'));
+    expect((await run('docker exec client ip link show eth0')).output).toContain('mtu 1400');
+    expect((await run(BIG)).output).toBe('200 102400\n');
+  });
+
+  it('with the NIC at the path MTU the tunnel answers ICMP fragmentation needed, and TCP resends in smaller segments', async () => {
+    const { run } = await start(1450, overlay());
+    expect((await run('ssh node2 ip link set eth0 mtu 1450')).exitCode).toBe(0);
+    const r = await run(BIG);
+    expect(r.output).toBe('200 102400\n');
+    const icmp = r.events.find((e) => e.kind === 'send' && e.packet.icmp?.type === 3 && e.packet.icmp.code === 4);
+    expect(icmp?.at).toMatchObject({ host: 'node2', dev: 'vxlan0' });
+    expect(icmp?.packet.icmp?.mtu).toBe(1400);
+    expect(r.events.some((e) => e.kind === 'drop' && e.drop?.reason === 'FRAG_NEEDED' && e.at.dev === 'vxlan0')).toBe(true);
+    expect(r.events.some((e) => e.kind === 'send' && e.summary.includes('path MTU now 1400, TCP sends the segment again in pieces of 1348 bytes'))).toBe(true);
+    // the hypervisor dropped nothing
+    expect(r.events.some((e) => e.kind === 'drop' && e.at.host === 'hv')).toBe(false);
+  });
+
+  it('an overlay MTU above the NIC: ICMP brings TCP down to the NIC, whose frames the underlay still drops', async () => {
+    const { run } = await start(1450, overlay('--opt com.docker.network.driver.mtu=1500'));
+    const r = await run(BIG);
+    expect(r.exitCode).toBe(28);
+    expect(r.events.some((e) => e.kind === 'send' && e.packet.icmp?.mtu === 1450)).toBe(true);
+    expect(r.events.some((e) => e.kind === 'drop' && e.at.host === 'hv' && e.drop?.reason === 'PKT_TOO_BIG')).toBe(true);
   });
 });
 

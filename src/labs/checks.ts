@@ -10,6 +10,7 @@ import { SECOND } from '../sim/engine/scheduler.ts';
 import { formatIpv4, parseIpv4, parseCidr, type Ipv4 } from '../sim/wire/addr.ts';
 import { TcpConn } from '../sim/transport/tcp.ts';
 import { getaddrinfo } from '../sim/apps/dns.ts';
+import { readBody } from '../sim/apps/http.ts';
 import { dockerOn, type Container } from '../sim/docker/engine.ts';
 import { formatRoute, routeOutput } from '../sim/net/route.ts';
 import { RT_TABLE_MAIN } from '../sim/net/types.ts';
@@ -155,12 +156,11 @@ function httpProbe(world: World, place: Place, addr: Ipv4, port: number, host: s
       closed = true;
     },
   };
-  const complete = () => {
+  const progress = () => {
     const end = resp.indexOf('\r\n\r\n');
-    if (end < 0) return closed;
-    const m = /content-length:\s*(\d+)/i.exec(resp.slice(0, end));
-    return closed || (m !== null && resp.length - end - 4 >= Number(m[1]));
+    return end < 0 ? null : readBody(resp.slice(0, end), resp.slice(end + 4), closed);
   };
+  const complete = () => progress()?.complete ?? closed;
   runFor(world, () => state !== 'pending' && (state !== 'open' || complete()), 5 * SECOND);
   if (state === 'open') c.close();
   else c.destroy();
@@ -168,7 +168,12 @@ function httpProbe(world: World, place: Place, addr: Ipv4, port: number, host: s
   const events = world.trace.since(mark);
   const m = /^HTTP\/[\d.]+ (\d{3})/.exec(resp);
   if (!m) return { status: null, body: '', events, why: state === 'pending' ? 'no answer (timed out)' : state === 'ECONNREFUSED' ? 'connection refused' : state !== 'open' ? state : 'no HTTP response' };
-  return { status: Number(m[1]), body: resp.slice(resp.indexOf('\r\n\r\n') + 4), events };
+  const got = progress();
+  if (got && !got.complete) {
+    const of = got.length !== null ? ` of ${got.length}` : '';
+    return { status: null, body: got.body, events, why: `HTTP ${m[1]} and the headers arrived, then the body stopped after ${got.body.length}${of} bytes (${closed ? 'the connection closed' : 'no more data within 5 s'})` };
+  }
+  return { status: Number(m[1]), body: got?.body ?? '', events };
 }
 
 function routeLine(ns: Netns, dst: string): string | null {

@@ -275,9 +275,11 @@ export const sshCommand: Command = {
   async run(ctx) {
     const args = ctx.argv.slice(1);
     const rest: string[] = [];
+    // ssh's own options come before the destination; everything after it is the remote command
     for (let i = 0; i < args.length; i++) {
-      if (args[i] === '-o' || args[i] === '-p' || args[i] === '-i' || args[i] === '-l') i++;
-      else if (args[i].startsWith('-') && !rest.length) continue;
+      if (rest.length) rest.push(args[i]);
+      else if (args[i] === '-o' || args[i] === '-p' || args[i] === '-i' || args[i] === '-l') i++;
+      else if (args[i].startsWith('-')) continue;
       else rest.push(args[i]);
     }
     if (!rest.length) {

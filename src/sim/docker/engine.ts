@@ -490,7 +490,7 @@ export class DockerEngine {
     c.finishedAt = null;
     this.writeNetworkFiles(c);
     this.publishPorts(c);
-    if (!c.spec.cmd.length) c.running.push(...startImageServices(c, this));
+    if (!c.spec.cmd.length || (c.image.info.serverArgs && !c.spec.entrypoint)) c.running.push(...startImageServices(c, this));
   }
 
   /** Join a started container to a network: a veth into the bridge (or a macvlan), an address. */

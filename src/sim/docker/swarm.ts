@@ -58,6 +58,23 @@ export interface ServiceSpec {
   readonly replicas: number;
   readonly networks: readonly string[];
   readonly ports: readonly { proto: 'tcp' | 'udp'; published: number; target: number }[];
+  /** placement constraints as given: node.hostname==X, node.role!=manager, node.id==ID */
+  readonly constraints?: readonly string[];
+  /** -e KEY=VALUE for the tasks */
+  readonly env?: readonly string[];
+}
+
+/** Whether a node satisfies every placement constraint of a service (swarmkit's constraint filter). */
+export function nodeFits(node: SwarmNode, constraints: readonly string[]): boolean {
+  for (const c of constraints) {
+    const m = /^\s*(node\.hostname|node\.role|node\.id)\s*(==|!=)\s*(\S+)\s*$/.exec(c);
+    if (!m) return false;
+    const [, key, op, want] = m;
+    const have = key === 'node.hostname' ? node.engine.host.hostname : key === 'node.role' ? node.role : node.id;
+    const eq = key === 'node.hostname' ? have.toLowerCase() === want.toLowerCase() : have === want;
+    if ((op === '==') !== eq) return false;
+  }
+  return true;
 }
 
 export interface Task {
@@ -270,10 +287,12 @@ export function programVips(swarm: Swarm, net: DockerNetwork): void {
       const vip = svc.vips.get(net.id);
       if (vip === undefined) continue;
       const backends = svc.tasks.map((t) => t.container.endpoints.get(net.id)?.ip).filter((x): x is Ipv4 => x != null);
-      for (const p of svc.spec.ports.length ? svc.spec.ports.map((x) => x.target) : [80]) {
-        const key = `tcp:${vip}:${p}`;
+      // Docker marks everything sent to the VIP (iptables mangle, a firewall mark per service)
+      // and IPVS balances the mark: every port and protocol, the port kept
+      for (const proto of ['tcp', 'udp'] as const) {
+        const key = `${proto}:${vip}:0`;
         const old = ns.ipvs.get(key);
-        ns.ipvs.set(key, { proto: 'tcp', vip, port: p, backends: backends.map((addr) => ({ addr, port: p })), next: old?.next ?? 0 });
+        ns.ipvs.set(key, { proto, vip, port: 0, backends: backends.map((addr) => ({ addr, port: 0 })), next: old?.next ?? 0 });
       }
     }
   }
@@ -461,8 +480,10 @@ export function scaleService(s: Swarm, svc: SwarmService, replicas: number): voi
   }
   while (svc.tasks.length < replicas) {
     const slot = svc.tasks.length + 1;
-    // spread: the node with the fewest tasks of this service, in join order
-    const node = [...s.nodes].sort((a, b) => svc.tasks.filter((t) => t.node === a).length - svc.tasks.filter((t) => t.node === b).length)[0];
+    // spread: of the nodes the constraints allow, the one with the fewest tasks of this service, in join order
+    const node = s.nodes.filter((n) => nodeFits(n, svc.spec.constraints ?? [])).sort((a, b) => svc.tasks.filter((t) => t.node === a).length - svc.tasks.filter((t) => t.node === b).length)[0];
+    // no node fits: the task stays pending ("no suitable node")
+    if (!node) break;
     const e = node.engine;
     const taskId = s.newTaskId();
     const networks = [...(svc.spec.ports.length ? [ingress.name] : []), ...svc.spec.networks];
@@ -470,6 +491,7 @@ export function scaleService(s: Swarm, svc: SwarmService, replicas: number): voi
       name: `${svc.spec.name}.${slot}.${taskId}`,
       image: svc.spec.image,
       cmd: svc.spec.cmd,
+      env: svc.spec.env ?? [],
       network: networks[0] ?? 'bridge',
       aliases: [],
       labels: { 'com.docker.swarm.node.id': node.id, 'com.docker.swarm.service.id': svc.id, 'com.docker.swarm.service.name': svc.spec.name, 'com.docker.swarm.task': '', 'com.docker.swarm.task.id': taskId, 'com.docker.swarm.task.name': `${svc.spec.name}.${slot}.${taskId}` },

@@ -805,9 +805,12 @@ function ipvsSchedule(skb: Skb, hook: Hook, dev: Link | null): boolean {
   const proto = p.tcp ? 'tcp' : p.udp ? 'udp' : null;
   if (!proto) return false;
   const dport = p.tcp ? p.tcp.dport : p.udp!.dport;
-  const svc = ns.ipvs.get(`${proto}:${ip.dst}:${dport}`) ?? ns.ipvs.get(`${proto}:0:${dport}`);
+  // a service for one port, one for that port on any local address, or a firewall-mark service
+  // (Docker's VIPs) that takes every port of the address: port 0, real servers keep the port
+  const svc = ns.ipvs.get(`${proto}:${ip.dst}:${dport}`) ?? ns.ipvs.get(`${proto}:0:${dport}`) ?? ns.ipvs.get(`${proto}:${ip.dst}:0`);
   if (!svc || (svc.vip === 0 && !ns.isLocalAddr(ip.dst)) || !svc.backends.length) return false;
-  const real = svc.backends[svc.next % svc.backends.length];
+  const pick = svc.backends[svc.next % svc.backends.length];
+  const real = pick.port === 0 ? { addr: pick.addr, port: dport } : pick;
   svc.next++;
   const e = skb.ct!;
   e.reply = { ...e.reply, src: real.addr, sport: real.port };

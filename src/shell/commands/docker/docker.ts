@@ -10,6 +10,7 @@ import { SECOND } from '../../../sim/engine/scheduler.ts';
 import { DockerError, dockerOn, type Container, type DockerEngine, type DockerNetwork, type PortSpec } from '../../../sim/docker/engine.ts';
 import { allImages, findImage, imageId } from '../../../sim/docker/images.ts';
 import { subnetText } from '../../../sim/docker/ipam.ts';
+import { whoamiFlags, WHOAMI_USAGE } from '../../../sim/docker/services.ts';
 import { formatIpv4 } from '../../../sim/wire/addr.ts';
 import { all, bool, flag, FlagError, parseFlags, type FlagSpec, type Parsed } from './args.ts';
 import { tabwrite } from './template.ts';
@@ -93,6 +94,13 @@ function effectiveCommand(c: Container): string[] {
 function startProcess(ctx: CommandContext, e: DockerEngine, c: Container, o: { detached: boolean; interactive: boolean }): Promise<number> | null {
   const argv = effectiveCommand(c);
   if (!c.spec.cmd.length && !c.spec.entrypoint && c.image.info.services.length) return null;
+  if (c.image.info.serverArgs && !c.spec.entrypoint) {
+    // the image's binary takes the command as its flags (the engine started the server)
+    const f = whoamiFlags(c.spec.cmd, c.spec.env ?? []);
+    if (!('error' in f)) return null;
+    c.logs += `${f.error}\n${WHOAMI_USAGE}`;
+    return Promise.resolve(2);
+  }
   const name = argv.length ? base(argv[0]) : '';
   if (!argv.length) return Promise.resolve(0);
   if (SHELLS.has(name) && argv.length === 1) {
