@@ -81,6 +81,14 @@ describe('reading a response body', () => {
     expect(r[1].exitCode).toBe(28);
     expect(r[1].output).toBe('curl: (28) Operation timed out after 2000 milliseconds with 512 bytes received\n200 512\n');
     expect(r[2].output).toBe('512 /tmp/part\n');
+    // -v: the response headers as soon as they are read, then the data, long before the timeout
+    const v = (await run(w, ['docker exec c curl -v -m 2 -o /dev/null "http://w:8080/data?size=5000"']))[0].output;
+    const at = (s: string) => v.indexOf(s);
+    expect(at('< HTTP/1.1 200 OK')).toBeGreaterThan(0);
+    expect(at('< Transfer-Encoding: chunked')).toBeGreaterThan(at('< HTTP/1.1 200 OK'));
+    expect(at('{ [519 bytes data]')).toBeGreaterThan(at('< Transfer-Encoding: chunked'));
+    expect(at('0:00:01')).toBeGreaterThan(at('{ [519 bytes data]'));
+    expect(at('* Operation timed out after 2000 milliseconds with 512 bytes received')).toBeGreaterThan(at('0:00:01'));
   });
 });
 

@@ -686,15 +686,35 @@ async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number>
   // read the response: headers, then Content-Length bytes or until the server closes
   // the body as it arrives: Content-Length, chunked (decoded), or until the server closes
   let progress: BodyProgress | null = null;
+  // -v shows the response headers as soon as they are read, before the body
+  let headShown = false;
+  let noted = 0;
+  const showHead = (head: string) => {
+    if (headShown) return;
+    headShown = true;
+    const lines = head.split('\r\n');
+    if (/^HTTP\/1\.0 /.test(lines[0])) trace.info('HTTP 1.0, assume close after body');
+    for (const l of lines) trace.headerIn(l);
+    // --fail gives up as soon as the headers say error: before the blank line and the body
+    if (!(o.fail && Number(/^HTTP\/[\d.]+ (\d{3})/.exec(lines[0])?.[1] ?? 0) >= 400)) trace.headerIn('');
+  };
   const parsed = () => {
     readRecords();
     const end = response.indexOf('\r\n\r\n');
     if (end < 0) return null;
     const head = response.slice(0, end);
+    showHead(head);
     progress = readBody(head, response.slice(end + 4), closed, method);
     meter.dlTotal = progress.length;
     meter.dlCur = progress.body.length;
-    return progress.complete ? { head, body: progress.body } : null;
+    if (progress.complete) return { head, body: progress.body };
+    // a body still coming: -v notes each piece as it is read (raw, before any de-chunking)
+    const raw = response.length - end - 4;
+    if (raw > noted) {
+      trace.data('{', raw - noted);
+      noted = raw;
+    }
+    return null;
   };
   await waitFor(() => parsed() !== null || closed, total);
   const res = parsed();
@@ -714,7 +734,9 @@ async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number>
     const got = progress as BodyProgress | null;
     const code = /^HTTP\/[\d.]+ (\d{3})/.exec(response)?.[1] ?? '000';
     if (got) {
-      const partial = o.head ? '' : `${o.include ? `${response.slice(0, response.indexOf('\r\n\r\n'))}\r\n\r\n` : ''}${got.body}`;
+      // the headers were read (and shown by -v) as soon as they came
+      const head = response.slice(0, response.indexOf('\r\n\r\n'));
+      const partial = o.head ? '' : `${o.include ? `${head}\r\n\r\n` : ''}${got.body}`;
       if (o.output !== null) ctx.writeFile(o.output, partial);
       else if (partial) r.out(partial);
     }
@@ -731,11 +753,8 @@ async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number>
   const statusLine = headLines[0];
   const code = /^HTTP\/[\d.]+ (\d{3})/.exec(statusLine)?.[1] ?? '000';
   const version = /^HTTP\/([\d.]+)/.exec(statusLine)?.[1] ?? '1.1';
-  // --fail gives up as soon as the headers say error: before the blank line and the body
   const failed = o.fail && Number(code) >= 400;
-  if (version === '1.0') trace.info('HTTP 1.0, assume close after body');
-  for (const l of headLines) trace.headerIn(l);
-  if (!failed) trace.headerIn('');
+  showHead(res.head);
   const keepAlive = version === '1.1' && !/^connection:\s*close/im.test(res.head);
   if (failed) {
     meter.dlCur = 0;
@@ -754,7 +773,10 @@ async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number>
   if (o.head || o.include) out += `${res.head}\r\n\r\n`;
   if (!o.head) out += res.body;
   // the verbose trace notes data it does not show, unless the data itself goes to the terminal
-  if (res.body.length) trace.data('{', Math.min(res.body.length, 16384));
+  const rawLen = response.length - response.indexOf('\r\n\r\n') - 4;
+  if (noted) {
+    if (rawLen > noted) trace.data('{', rawLen - noted);
+  } else if (res.body.length) trace.data('{', Math.min(res.body.length, 16384));
   if (o.output !== null) {
     const w = ctx.writeFile(o.output, out);
     if (!w.ok) {
