@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Session, runLine } from '../src/shell/index.ts';
 import { runScenarioSetup } from '../src/shell/setup.ts';
 import { loadScenarioText } from '../src/sim/scenario/load.ts';
+import { evaluate } from '../src/labs/checks.ts';
 
 const YAML = readFileSync(join(import.meta.dirname, '..', 'docs', 'examples', 'swarm-two-nodes.yaml'), 'utf8');
 
@@ -102,4 +103,47 @@ describe('docker swarm', () => {
     expect(r.output).toBe('200\n');
     expect(await runLine(worker, 'iptables -t nat -S DOCKER-INGRESS').then((x) => x.output)).toMatch(/-A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172\.18\.0\.2:8080\n-A DOCKER-INGRESS -j RETURN\n/);
   });
+
+  it('gossip on 7946: nodes probe each other, and a node not heard for 25 s loses its containers until it is heard again', async () => {
+    const { manager, worker } = await swarm(['m: docker network create -d overlay --attachable appnet', 'm: docker run -dit --name a1 --network appnet alpine ash', 'w: docker run -dit --name b1 --network appnet alpine ash']);
+    await runLine(manager, 'sleep 3');
+    const cap = await runLine(manager, 'tcpdump -ni eth0 -c 4 udp port 7946');
+    expect(cap.output).toMatch(/IP 192\.168\.50\.1[01]\.7946 > 192\.168\.50\.1[01]\.7946: UDP, length \d+/);
+    expect((await runLine(manager, 'ss -ulnp')).output).toContain('0.0.0.0:7946      0.0.0.0:*   users:(("dockerd",pid=1,fd=3))');
+    // both hosts stop hearing each other on 7946
+    for (const s of [manager, worker]) {
+      await runLine(s, 'iptables -A INPUT -p udp --dport 7946 -j DROP');
+      await runLine(s, 'iptables -A INPUT -p tcp --dport 7946 -j DROP');
+    }
+    // a container started now is never announced; the old one still answers for a while
+    await runLine(worker, 'docker run -dit --name b2 --network appnet alpine ash');
+    expect((await runLine(manager, 'docker exec a1 ping -c1 -W1 b2')).exitCode).toBe(1);
+    expect((await runLine(manager, 'docker exec a1 ping -c1 -W1 b1')).exitCode).toBe(0);
+    await runLine(manager, 'sleep 30');
+    expect((await runLine(manager, 'docker exec a1 ping -c1 -W1 b1')).exitCode).toBe(1);
+    // docker node ls does not notice: node status comes from the managers, over 2377
+    expect((await runLine(manager, 'docker node ls')).output).toMatch(/worker +Ready/);
+    for (const s of [manager, worker]) await runLine(s, 'iptables -F INPUT');
+    await runLine(manager, 'sleep 5');
+    expect((await runLine(manager, 'docker exec a1 ping -c1 -W1 b1')).exitCode).toBe(0);
+    expect((await runLine(manager, 'docker exec a1 ping -c1 -W1 b2')).exitCode).toBe(0);
+  });
+
+  it('UDP 4789 belongs to VXLAN: a datagram without a VXLAN header is discarded silently; the lab reach check tells taken, refused and dropped apart', async () => {
+    const { manager } = await swarm(['m: docker network create -d overlay --attachable appnet', 'm: docker run -dit --name a1 --network appnet alpine ash']);
+    const world = manager.world;
+    const home = world.host('manager')!;
+    const udp = (port: number, expect: 'open' | 'closed') => evaluate({ world, home }, { reach: { from: 'host@worker', to: '192.168.50.10', port, proto: 'udp', expect } });
+    const taken = await udp(4789, 'open');
+    expect(taken.ok).toBe(true);
+    expect(taken.events?.some((e) => e.kind === 'drop' && e.drop?.reason === 'VXLAN_INVALID_HDR')).toBe(true);
+    expect(taken.events?.some((e) => e.packet.icmp)).toBe(false);
+    const refused = await udp(9999, 'open');
+    expect(refused.message).toContain('192.168.50.10:9999/udp: refused with an ICMP error');
+    await runLine(manager, 'iptables -I INPUT -p udp --dport 4789 -j DROP');
+    const dropped = await udp(4789, 'open');
+    expect(dropped.message).toMatch(/192\.168\.50\.10:4789\/udp: no answer; dropped by rule 1 of INPUT/);
+    expect((await udp(4789, 'closed')).ok).toBe(true);
+  });
 });
+

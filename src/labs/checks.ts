@@ -9,6 +9,7 @@ import type { Host, Netns } from '../sim/net/model.ts';
 import { SECOND } from '../sim/engine/scheduler.ts';
 import { formatIpv4, parseIpv4, parseCidr, type Ipv4 } from '../sim/wire/addr.ts';
 import { TcpConn } from '../sim/transport/tcp.ts';
+import { udpClose, udpOpen, udpSend } from '../sim/transport/udp.ts';
 import { getaddrinfo } from '../sim/apps/dns.ts';
 import { readBody } from '../sim/apps/http.ts';
 import { dockerOn, type Container } from '../sim/docker/engine.ts';
@@ -120,6 +121,28 @@ function tcpProbe(world: World, place: Place, addr: Ipv4, port: number): { state
   return { state: state === 'ECONNREFUSED' ? 'refused' : 'unreachable', events };
 }
 
+/**
+ * A UDP datagram to `addr:port`. It is taken when it reaches a socket, or the VXLAN device that
+ * owns the port (which discards a datagram that is not VXLAN, but only after the firewall let it
+ * in); it is refused by an ICMP error (nothing listens, or a REJECT rule); else it was dropped on
+ * the way (a firewall's DROP, a missing route), which a sender sees as silence.
+ */
+function udpProbe(world: World, place: Place, addr: Ipv4, port: number): { state: 'taken' | 'refused' | 'silent' | 'unreachable'; events: TraceEvent[] } {
+  const mark = world.trace.mark();
+  let refused = false;
+  const s = udpOpen(place.ns, { owner: 'lab check', onRecv: () => undefined, onError: () => (refused = true) });
+  if ('error' in s) return { state: 'unreachable', events: [] };
+  const err = udpSend(s, addr, port, 'lab check\n', { by: 'lab check (UDP)' });
+  if (!err) runFor(world, () => refused, 2 * SECOND);
+  udpClose(s);
+  const events = world.trace.since(mark);
+  if (err) return { state: 'unreachable', events };
+  const first = events.find((e) => e.kind === 'send');
+  const mine = first ? events.filter((e) => e.packetId === first.packetId) : [];
+  const taken = mine.some((e) => (e.kind === 'deliver' && e.packet.udp?.dport === port) || (e.kind === 'drop' && (e.drop?.reason === 'VXLAN_INVALID_HDR' || e.drop?.reason === 'VXLAN_VNI_MISMATCH')));
+  return { state: taken ? 'taken' : refused ? 'refused' : 'silent', events };
+}
+
 function pingProbe(world: World, place: Place, addr: Ipv4): { ok: boolean; events: TraceEvent[] } {
   const mark = world.trace.mark();
   const id = 0x4c00 + (world.rng.nextU32() % 0x3ff);
@@ -225,6 +248,15 @@ async function evaluateInner(t: Target, c: Check): Promise<CheckResult> {
       const r = pingProbe(world, p.place, target.addr);
       if (r.ok === (expect === 'open')) return { ok: true, message: `${what}: ${r.ok ? 'replies' : 'no reply, as required'}`, events: r.events };
       return { ok: false, message: r.ok ? `${what}: answers, but must not` : `${what}: no reply${whereItDied(r.events) ? `; ${whereItDied(r.events)}` : ''}`, events: r.events };
+    }
+    if (proto === 'udp') {
+      const r = udpProbe(world, p.place, target.addr, Number(c.reach.port ?? 53));
+      const open = r.state === 'taken';
+      if (open === (expect === 'open')) return { ok: true, message: `${what}/udp: ${open ? 'the datagram is taken' : 'the datagram is not taken, as required'}`, events: r.events };
+      if (open) return { ok: false, message: `${what}/udp: the datagram gets through, but must not`, events: r.events };
+      const died = whereItDied(r.events);
+      const why = r.state === 'refused' ? 'refused with an ICMP error (nothing listens, or a REJECT rule)' : r.state === 'unreachable' ? 'no route' : 'no answer';
+      return { ok: false, message: `${what}/udp: ${why}${died ? `; ${died}` : ''}`, events: r.events };
     }
     const r = tcpProbe(world, p.place, target.addr, Number(c.reach.port ?? 80));
     const open = r.state === 'open';

@@ -6,8 +6,9 @@
  * address and a VXLAN device (VNI 4096 upwards, UDP 4789, learning off, proxy on, MTU 1450)
  * enslaved to it. Containers get a veth into that bridge (their eth0 on the overlay, MTU 1450)
  * and a second leg on `docker_gwbridge` for traffic leaving the cluster. Docker learns where every
- * container lives through its gossip, and writes it into each node's VXLAN FDB (MAC → the other
- * node's address) and neighbour table (IP → MAC), which is why no ARP ever crosses the tunnel.
+ * container lives through its gossip (gossip.ts, real traffic on 7946), and writes it into each
+ * node's VXLAN FDB (MAC → the other node's address) and neighbour table (IP → MAC), which is why
+ * no ARP ever crosses the tunnel.
  *
  * Services get a virtual IP on each of their networks; the embedded DNS answers the service name
  * with it and `tasks.<name>` with the tasks' addresses; IPVS in every container on the network
@@ -16,13 +17,14 @@
  * task wherever it runs.
  */
 import type { Link, Netns } from '../net/model.ts';
-import { addAddr, addAnonNetns, addLink, deleteLinkNow, destroyNetns, moveLink, rename, setMaster, setMtu, setNeigh, setUp } from '../net/netlink.ts';
+import { addAddr, addAnonNetns, addLink, deleteLinkNow, destroyNetns, moveLink, rename, setMaster, setMtu, setUp } from '../net/netlink.ts';
 import { setSysctl } from '../net/sysctl.ts';
 import { broadcastOf, formatIpv4, parseIpv4, type Ipv4 } from '../wire/addr.ts';
 import { AddressPool, subnetText, type Subnet } from './ipam.ts';
 import type { Container, DockerEngine, DockerNetwork, Endpoint } from './engine.ts';
 import { DockerError } from './engine.ts';
 import { addRule, newChain, parseSpecFor } from '../netfilter/edit.ts';
+import { gossipEntry, peerAlive, programEntry, startGossip, stopGossip } from './gossip.ts';
 import { sameSpec, type TableName } from '../netfilter/rule.ts';
 
 export const OVERLAY_MTU = 1450;
@@ -214,30 +216,20 @@ export function overlaySandbox(e: DockerEngine, net: DockerNetwork): OverlaySand
   const sb: OverlaySandbox = { ns, br: br.value, vxlan: vx.value };
   info.nodes.set(e, sb);
   e.networks.set(net.id, net);
-  // learn every endpoint that already lives on other nodes
-  for (const ep of net.endpoints.values()) if (ep.container.engine !== e) program(sb, ep, true);
+  // joining a network, the node gets its table from the nodes it can hear (a bulk sync)
+  for (const ep of net.endpoints.values()) {
+    const owner = ep.container.engine.swarmNode;
+    if (ep.container.engine === e || !owner || ep.ip === null || !e.swarm || !e.swarmNode) continue;
+    if (peerAlive(e.swarm, e.swarmNode, owner)) programEntry(sb, { mac: ep.mac, ip: ep.ip }, owner.addr, true);
+  }
   return sb;
 }
 
-/** Write (or remove) a remote endpoint into a node's overlay sandbox: FDB and neighbour entry. */
-function program(sb: OverlaySandbox, ep: Endpoint, add: boolean): void {
-  if (ep.ip === null) return;
-  const node = ep.container.engine.swarmNode;
-  if (!node) return;
-  const v = sb.vxlan.vxlan!;
-  if (add) {
-    v.fdb.set(ep.mac, { dst: node.addr, self: true, permanent: true, updated: sb.ns.world.now });
-    setNeigh(sb.ns, sb.vxlan, ep.ip, ep.mac, 'PERMANENT', 'replace');
-  } else {
-    v.fdb.delete(ep.mac);
-    sb.ns.neigh.delete(`${sb.vxlan.ifindex}|${ep.ip}`);
-    for (const [k, n] of sb.ns.neigh) if (n.ip === ep.ip && n.dev === sb.vxlan.ifindex) sb.ns.neigh.delete(k);
-  }
-}
-
-/** Tell every other node about an endpoint that came or went (what the gossip does). */
+/** Tell every other node about an endpoint that came or went: a networkdb event, gossiped on 7946. */
 export function announce(net: DockerNetwork, ep: Endpoint, add: boolean): void {
-  for (const [e, sb] of net.overlay!.nodes) if (e !== ep.container.engine) program(sb, ep, add);
+  const e = ep.container.engine;
+  if (ep.ip === null || !e.swarm || !e.swarmNode) return;
+  gossipEntry(e.swarm, e.swarmNode, net, { mac: ep.mac, ip: ep.ip }, add);
 }
 
 /** A container's leg on an overlay: a veth from the sandbox bridge, MTU 1450. */
@@ -344,9 +336,9 @@ export function swarmInit(e: DockerEngine, advertise: Ipv4): Swarm {
   return s;
 }
 
-/** dockerd listens on 2377 (managers), 7946 (gossip) and 4789/udp (VXLAN, in the kernel). */
+/** dockerd listens on 2377 (managers) and 7946 TCP and UDP (gossip); 4789/udp is the kernel's VXLAN. */
 function listenSwarmPorts(e: DockerEngine): void {
-  e.listenTcp(7946, 'dockerd');
+  if (e.swarm && e.swarmNode) startGossip(e.swarm, e.swarmNode);
   if (e.swarmNode?.role === 'manager') e.listenTcp(2377, 'dockerd');
 }
 
@@ -387,6 +379,7 @@ export function swarmLeave(e: DockerEngine, force: boolean): void {
     }
     e.networks.delete(n.id);
   }
+  stopGossip(s, e.swarmNode);
   s.nodes.splice(s.nodes.indexOf(e.swarmNode), 1);
   e.swarm = null;
   e.swarmNode = null;

@@ -1483,10 +1483,15 @@ function flowHash(p: Packet): number {
 /** vxlan_rcv: a UDP datagram reached a VXLAN port in `ns`. Returns true when a VXLAN socket took it. */
 export function processVxlan(ns: Netns, skb: Skb): boolean {
   const p = skb.pkt;
-  if (!p.udp || !p.vxlan || !p.inner) return false;
+  if (!p.udp) return false;
   const port = p.udp.dport;
   const devs = ns.world.allNamespaces().flatMap((n) => n.allLinks()).filter((l) => l.vxlan && l.vxlan.underlay === ns && l.vxlan.dstport === port && l.adminUp);
   if (!devs.length) return false;
+  if (!p.vxlan || !p.inner) {
+    // the port belongs to the VXLAN socket: anything without a VXLAN header is discarded, no ICMP
+    drop(ns, p, 'VXLAN_INVALID_HDR', `UDP ${port} is VXLAN's (${devs.map((d) => d.name).join(', ')}): a datagram without a valid VXLAN header is discarded`, skb.inDev);
+    return true;
+  }
   const dev = devs.find((l) => l.vxlan!.vni === p.vxlan!.vni);
   if (!dev) {
     drop(ns, p, 'VXLAN_VNI_MISMATCH', `VXLAN packet for VNI ${p.vxlan.vni} on UDP ${port}: no VXLAN device with that VNI here (${devs.map((d) => `${d.name} has VNI ${d.vxlan!.vni}`).join(', ')})`, skb.inDev);
