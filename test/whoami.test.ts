@@ -129,3 +129,33 @@ describe('command lines', () => {
     expect(out[1].output).toBe('-P INPUT ACCEPT\n-A INPUT -p udp -m udp --dport 4789 -j DROP\n');
   });
 });
+
+describe('CAP_NET_ADMIN', () => {
+  it('a container may look at its network stack but not change it, unless given NET_ADMIN', async () => {
+    const w = world('docker');
+    const r = await run(w, [
+      'docker run -dit --name n nicolaka/netshoot',
+      'docker run -dit --name a alpine ash',
+      'docker run -dit --name p --cap-add NET_ADMIN nicolaka/netshoot',
+      'docker exec n ip link set eth0 mtu 1400',
+      'docker exec n ip route add 10.9.0.0/24 via 172.17.0.1',
+      'docker exec n ip addr flush dev eth0',
+      'docker exec n ip link show eth0',
+      'docker exec a ip link set eth0 mtu 1400',
+      'docker exec a ifconfig eth0 mtu 1400',
+      'docker exec a ip addr add 10.9.0.1/24 dev eth0',
+      'docker exec p ip link set eth0 mtu 1400',
+      'docker exec p ip link show eth0',
+    ]);
+    const o = r.slice(3).map((x) => [x.exitCode, x.output]);
+    expect(o[0]).toEqual([2, 'RTNETLINK answers: Operation not permitted\n']);
+    expect(o[1]).toEqual([2, 'RTNETLINK answers: Operation not permitted\n']);
+    expect(o[2]).toEqual([1, 'Failed to send flush request: Operation not permitted\n']);
+    expect(o[3][1]).toContain('mtu 1500');
+    expect(o[4]).toEqual([1, 'ip: SIOCSIFMTU: Operation not permitted\n']);
+    expect(o[5]).toEqual([1, 'ifconfig: SIOCSIFMTU: Operation not permitted\n']);
+    expect(o[6]).toEqual([2, 'ip: RTNETLINK answers: Operation not permitted\n']);
+    expect(o[7]).toEqual([0, '']);
+    expect(o[8][1]).toContain('mtu 1400');
+  });
+});

@@ -12,7 +12,7 @@ import { TcpConn } from '../sim/transport/tcp.ts';
 import { udpClose, udpOpen, udpSend } from '../sim/transport/udp.ts';
 import { getaddrinfo } from '../sim/apps/dns.ts';
 import { readBody } from '../sim/apps/http.ts';
-import { dockerOn, type Container } from '../sim/docker/engine.ts';
+import { dockerOn, hasNetAdmin, type Container } from '../sim/docker/engine.ts';
 import { formatRoute, routeOutput } from '../sim/net/route.ts';
 import { RT_TABLE_MAIN } from '../sim/net/types.ts';
 import type { TraceEvent } from '../sim/trace/events.ts';
@@ -54,7 +54,7 @@ export function resolvePlace(t: Target, spec: string): { place: Place; label: st
   const c = findContainer(t, host, hostName === null, name);
   if (!c) return { error: `there is no container ${name}` };
   if (c.state !== 'running' || !c.netns) return { error: `container ${name} is not running` };
-  return { place: { host: c.engine.host, ns: c.netns, container: { id: c.id, name: c.name, hostname: c.hostname, toolbox: c.image.info.toolbox } }, label: name };
+  return { place: { host: c.engine.host, ns: c.netns, container: { id: c.id, name: c.name, hostname: c.hostname, toolbox: c.image.info.toolbox, netAdmin: hasNetAdmin(c.spec) } }, label: name };
 }
 
 function findContainer(t: Target, host: Host, anyHost: boolean, name: string): Container | null {

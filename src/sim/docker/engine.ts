@@ -110,6 +110,14 @@ export interface ContainerSpec {
   /** --restart: no, always, unless-stopped, on-failure */
   readonly restart?: string;
   readonly labels?: Readonly<Record<string, string>>;
+  /** --cap-add (NET_ADMIN, ALL...) and --privileged: what the container may change in its network stack */
+  readonly capAdd?: readonly string[];
+  readonly privileged?: boolean;
+}
+
+/** Whether a container holds CAP_NET_ADMIN: not among Docker's default capabilities. */
+export function hasNetAdmin(spec: ContainerSpec): boolean {
+  return !!spec.privileged || (spec.capAdd ?? []).some((c) => /^(CAP_)?(NET_ADMIN|ALL)$/i.test(c));
 }
 
 export interface Container {

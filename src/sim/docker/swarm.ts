@@ -64,6 +64,8 @@ export interface ServiceSpec {
   readonly constraints?: readonly string[];
   /** -e KEY=VALUE for the tasks */
   readonly env?: readonly string[];
+  /** --cap-add for the tasks */
+  readonly capAdd?: readonly string[];
 }
 
 /** Whether a node satisfies every placement constraint of a service (swarmkit's constraint filter). */
@@ -485,6 +487,7 @@ export function scaleService(s: Swarm, svc: SwarmService, replicas: number): voi
       image: svc.spec.image,
       cmd: svc.spec.cmd,
       env: svc.spec.env ?? [],
+      capAdd: svc.spec.capAdd ?? [],
       network: networks[0] ?? 'bridge',
       aliases: [],
       labels: { 'com.docker.swarm.node.id': node.id, 'com.docker.swarm.service.id': svc.id, 'com.docker.swarm.service.name': svc.spec.name, 'com.docker.swarm.task': '', 'com.docker.swarm.task.id': taskId, 'com.docker.swarm.task.name': `${svc.spec.name}.${slot}.${taskId}` },

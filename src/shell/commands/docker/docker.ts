@@ -7,7 +7,7 @@
  */
 import type { Command, CommandContext, ContainerPlace, Place } from '../../context.ts';
 import { SECOND } from '../../../sim/engine/scheduler.ts';
-import { DockerError, dockerOn, type Container, type DockerEngine, type DockerNetwork, type PortSpec } from '../../../sim/docker/engine.ts';
+import { DockerError, dockerOn, hasNetAdmin, type Container, type DockerEngine, type DockerNetwork, type PortSpec } from '../../../sim/docker/engine.ts';
 import { allImages, findImage, imageId } from '../../../sim/docker/images.ts';
 import { subnetText } from '../../../sim/docker/ipam.ts';
 import { whoamiFlags, WHOAMI_USAGE } from '../../../sim/docker/services.ts';
@@ -60,7 +60,7 @@ function needArgs(ctx: CommandContext, path: string, usage: string, p: Parsed, m
 // ---- places and processes ------------------------------------------------------------------------
 
 export function containerPlace(e: DockerEngine, c: Container): Place {
-  const cp: ContainerPlace = { id: c.id, name: c.name, hostname: c.hostname, toolbox: c.networkMode === 'host' && c.image.info.toolbox === 'scratch' ? 'scratch' : c.image.info.toolbox };
+  const cp: ContainerPlace = { id: c.id, name: c.name, hostname: c.hostname, toolbox: c.networkMode === 'host' && c.image.info.toolbox === 'scratch' ? 'scratch' : c.image.info.toolbox, netAdmin: hasNetAdmin(c.spec) };
   return { host: e.host, ns: c.netns!, container: cp };
 }
 
@@ -275,6 +275,8 @@ async function runOrCreate(ctx: CommandContext, e: DockerEngine, argv: readonly 
       autoRemove,
       restart: flag(p, 'restart'),
       labels: Object.fromEntries(all(p, 'label').map((l) => [l.split('=')[0], l.split('=').slice(1).join('=')])),
+      capAdd: all(p, 'cap-add'),
+      privileged: bool(p, 'privileged'),
     });
   } catch (err) {
     if (err instanceof DockerError) return runError(ctx, sub, err.message);

@@ -167,7 +167,7 @@ export async function serviceCommand(ctx: CommandContext, e: DockerEngine, argv:
   if (!managerOnly(ctx, e)) return 1;
   const s = e.swarm!;
   if (sub === 'create') {
-    const q = p(ctx, 'service create', rest, [{ long: 'name', value: true }, { long: 'replicas', value: true }, { long: 'network', value: true, repeat: true }, { long: 'publish', short: 'p', value: true, repeat: true }, { long: 'detach', short: 'd' }, { long: 'mode', value: true }, { long: 'env', short: 'e', value: true, repeat: true }, { long: 'constraint', value: true, repeat: true }], false);
+    const q = p(ctx, 'service create', rest, [{ long: 'name', value: true }, { long: 'replicas', value: true }, { long: 'network', value: true, repeat: true }, { long: 'publish', short: 'p', value: true, repeat: true }, { long: 'detach', short: 'd' }, { long: 'mode', value: true }, { long: 'env', short: 'e', value: true, repeat: true }, { long: 'constraint', value: true, repeat: true }, { long: 'cap-add', value: true, repeat: true }], false);
     if (typeof q === 'number') return q;
     if (!q.args.length) {
       ctx.err(`"docker service create" requires at least 1 argument.\nSee 'docker service create --help'.\n`);
@@ -191,7 +191,7 @@ export async function serviceCommand(ctx: CommandContext, e: DockerEngine, argv:
     const replicas = Number(flag(q, 'replicas') ?? 1);
     const name = flag(q, 'name') ?? `${image.replace(/[:/].*$/, '')}_${s.newTaskId().slice(0, 6)}`;
     try {
-      const svc = createService(s, e, { name, image, cmd, replicas, networks: all(q, 'network'), ports, constraints, env: all(q, 'env') });
+      const svc = createService(s, e, { name, image, cmd, replicas, networks: all(q, 'network'), ports, constraints, env: all(q, 'env'), capAdd: all(q, 'cap-add') });
       ctx.out(`${svc.id}\n`);
       if (!bool(q, 'detach')) {
         ctx.out(`overall progress: ${replicas} out of ${replicas} tasks \n`);
