@@ -145,5 +145,19 @@ describe('docker swarm', () => {
     expect(dropped.message).toMatch(/192\.168\.50\.10:4789\/udp: no answer; dropped by rule 1 of INPUT/);
     expect((await udp(4789, 'closed')).ok).toBe(true);
   });
+
+  it('an overlay in use cannot be removed: the manager names the service, then the attachment task of a standalone container', async () => {
+    const { manager } = await swarm(['m: docker network create -d overlay --attachable appnet', 'm: docker run -dit --name a1 --network appnet alpine ash', 'm: docker service create -d --name web --network appnet traefik/whoami']);
+    const svc = (await runLine(manager, 'docker service inspect -f "{{.ID}}" web')).output.trim();
+    const first = await runLine(manager, 'docker network rm appnet');
+    expect(first.exitCode).toBe(1);
+    expect(first.output).toMatch(new RegExp(`^Error response from daemon: rpc error: code = FailedPrecondition desc = network [0-9a-z]{25} is in use by service ${svc}\n$`));
+    await runLine(manager, 'docker service rm web');
+    const second = await runLine(manager, 'docker network rm appnet');
+    expect(second.output).toMatch(/is in use by task [0-9a-z]{25}\n$/);
+    expect((await runLine(manager, 'docker network rm appnet')).output).toBe(second.output);
+    await runLine(manager, 'docker rm -f a1');
+    expect((await runLine(manager, 'docker network rm appnet')).output).toBe('appnet\n');
+  });
 });
 

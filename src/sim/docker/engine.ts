@@ -376,10 +376,7 @@ export class DockerEngine {
     if (n.predefined) throw new DockerError(`${n.name} is a pre-defined network and cannot be removed`);
     if (n.overlay) {
       if (this.swarmNode?.role !== 'manager') throw new DockerError(`network ${n.name} is a swarm network and cannot be removed from a worker node`);
-      if (n.endpoints.size) {
-        const list = [...n.endpoints.values()].map((e) => `name:"${e.container.name}" id:"${e.id.slice(0, 12)}"`).join(', ');
-        throw new DockerError(`error while removing network: network ${n.name} has active endpoints (${list})`);
-      }
+      // the manager refuses while a service uses it, then while a task (a container's attachment) does
       this.swarm!.removeNetwork(n);
       return n;
     }

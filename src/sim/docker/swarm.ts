@@ -98,6 +98,11 @@ export interface SwarmService {
   replicas: number;
 }
 
+/** The id of a container's network attachment task: stable for the container. */
+function attachmentTaskId(containerId: string): string {
+  return BigInt(`0x${containerId.slice(0, 32)}`).toString(36).padStart(25, '0').slice(-25);
+}
+
 function b36(rng: () => number, n: number): string {
   const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
   let s = '';
@@ -184,7 +189,11 @@ export class Swarm {
   }
 
   removeNetwork(net: DockerNetwork): void {
-    if ([...this.services.values()].some((s) => s.vips.has(net.id))) throw new DockerError(`rpc error: code = FailedPrecondition desc = network ${net.id} is in use by service`);
+    const svc = [...this.services.values()].find((s) => s.vips.has(net.id));
+    if (svc) throw new DockerError(`rpc error: code = FailedPrecondition desc = network ${net.id} is in use by service ${svc.id}`);
+    // a standalone container on an attachable overlay holds a network attachment task
+    const ep = [...net.endpoints.values()][0];
+    if (ep) throw new DockerError(`rpc error: code = FailedPrecondition desc = network ${net.id} is in use by task ${attachmentTaskId(ep.container.id)}`);
     for (const [e, sb] of net.overlay!.nodes) {
       destroyNetns(sb.ns);
       e.networks.delete(net.id);
