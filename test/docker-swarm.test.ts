@@ -110,6 +110,12 @@ describe('docker swarm', () => {
     const cap = await runLine(manager, 'tcpdump -ni eth0 -c 4 udp port 7946');
     expect(cap.output).toMatch(/IP 192\.168\.50\.1[01]\.7946 > 192\.168\.50\.1[01]\.7946: UDP, length \d+/);
     expect((await runLine(manager, 'ss -ulnp')).output).toContain('0.0.0.0:7946      0.0.0.0:*   users:(("dockerd",pid=1,fd=3))');
+    // a script's tcpdump waits for the chatter instead of giving up at once
+    const before = manager.world.now;
+    const live = await runLine(manager, 'tcpdump -ni eth0 -c 6 udp port 7946');
+    expect(live.exitCode).toBe(0);
+    expect(live.output).toContain('6 packets captured');
+    expect(manager.world.now - before).toBeGreaterThan(500_000);
     // both hosts stop hearing each other on 7946
     for (const s of [manager, worker]) {
       await runLine(s, 'iptables -A INPUT -p udp --dport 7946 -j DROP');

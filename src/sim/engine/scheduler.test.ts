@@ -101,3 +101,14 @@ describe('background timers', () => {
     expect(s.idle).toBe(true);
   });
 });
+
+describe('chattering', () => {
+  it('says whether background timers wait', () => {
+    const s = new Scheduler();
+    expect(s.chattering).toBe(false);
+    const t = s.background(10, () => undefined);
+    expect(s.chattering).toBe(true);
+    t.cancel();
+    expect(s.chattering).toBe(false);
+  });
+});

@@ -69,6 +69,11 @@ export class Scheduler {
     return this.foreground === 0;
   }
 
+  /** Whether background timers are waiting (something may still happen as time passes). */
+  get chattering(): boolean {
+    return this.heap.some((e) => e.background && !e.cancelled);
+  }
+
   /** Time of the next pending event, or null. */
   nextTime(): Micros | null {
     this.dropCancelled();
