@@ -42,7 +42,8 @@ ip netns exec red nc -zv -w1 10.0.0.2 80 && echo open || echo closed
 ip netns exec red curl -s -m 2 -o /dev/null -w '%{http_code}\\n' http://10.0.0.2:81/
 `;
 
-describe('netsim', () => {
+// each test spawns node a few times: allow for a machine busy with the rest of the suite
+describe('netsim', { timeout: 60_000 }, () => {
   it('--json prints one object per command line, skipping blank and comment lines', () => {
     const r = netsim(['--world', 'linux', '--json', '-'], TWO_NS);
     const objs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Session, runLine } from '../src/shell/index.ts';
 import { runScenarioSetup } from '../src/shell/setup.ts';
 import { loadScenarioText } from '../src/sim/scenario/load.ts';
+import { evaluate } from '../src/labs/checks.ts';
 
 const YAML = readFileSync(join(import.meta.dirname, '..', 'docs', 'examples', 'swarm-two-nodes.yaml'), 'utf8');
 
@@ -80,6 +81,19 @@ describe('docker swarm', () => {
     expect(hosts.size).toBe(2);
   });
 
+  it('placement constraints choose the node; the VIP forwards any port to the tasks', async () => {
+    const { manager } = await swarm(['m: docker network create -d overlay --attachable appnet', 'm: docker run -dit --name client --network appnet nicolaka/netshoot', 'm: docker service create -d --name api --replicas 2 --network appnet --constraint node.role==worker traefik/whoami --port 8080']);
+    const ps = await runLine(manager, 'docker service ps api');
+    expect(ps.output.match(/ worker +Running/g)?.length).toBe(2);
+    expect(ps.output).not.toMatch(/ manager +Running/);
+    const r = await runLine(manager, 'docker exec client curl -s http://api:8080/health -o /dev/null -w "%{http_code}\n"');
+    expect(r.output).toBe('200\n');
+    expect((await runLine(manager, "docker service inspect -f '{{json .Spec.TaskTemplate.Placement}}' api")).output).toBe('{"Constraints":["node.role==worker"]}\n');
+    // a constraint no node meets leaves the task pending
+    await runLine(manager, 'docker service create -d --name nowhere --constraint node.hostname==nope traefik/whoami');
+    expect((await runLine(manager, 'docker service ls')).output).toMatch(/nowhere +replicated +0\/1 /);
+  });
+
   it('the routing mesh: a published port answers on every node, wherever the task runs', async () => {
     const { manager, worker } = await swarm(['m: docker service create -d --name web --replicas 1 -p 8080:80 nginx']);
     const ps = await runLine(manager, 'docker service ps web');
@@ -89,4 +103,67 @@ describe('docker swarm', () => {
     expect(r.output).toBe('200\n');
     expect(await runLine(worker, 'iptables -t nat -S DOCKER-INGRESS').then((x) => x.output)).toMatch(/-A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172\.18\.0\.2:8080\n-A DOCKER-INGRESS -j RETURN\n/);
   });
+
+  it('gossip on 7946: nodes probe each other, and a node not heard for 25 s loses its containers until it is heard again', async () => {
+    const { manager, worker } = await swarm(['m: docker network create -d overlay --attachable appnet', 'm: docker run -dit --name a1 --network appnet alpine ash', 'w: docker run -dit --name b1 --network appnet alpine ash']);
+    await runLine(manager, 'sleep 3');
+    const cap = await runLine(manager, 'tcpdump -ni eth0 -c 4 udp port 7946');
+    expect(cap.output).toMatch(/IP 192\.168\.50\.1[01]\.7946 > 192\.168\.50\.1[01]\.7946: UDP, length \d+/);
+    expect((await runLine(manager, 'ss -ulnp')).output).toContain('0.0.0.0:7946      0.0.0.0:*   users:(("dockerd",pid=1,fd=3))');
+    // a script's tcpdump waits for the chatter instead of giving up at once
+    const before = manager.world.now;
+    const live = await runLine(manager, 'tcpdump -ni eth0 -c 6 udp port 7946');
+    expect(live.exitCode).toBe(0);
+    expect(live.output).toContain('6 packets captured');
+    expect(manager.world.now - before).toBeGreaterThan(500_000);
+    // both hosts stop hearing each other on 7946
+    for (const s of [manager, worker]) {
+      await runLine(s, 'iptables -A INPUT -p udp --dport 7946 -j DROP');
+      await runLine(s, 'iptables -A INPUT -p tcp --dport 7946 -j DROP');
+    }
+    // a container started now is never announced; the old one still answers for a while
+    await runLine(worker, 'docker run -dit --name b2 --network appnet alpine ash');
+    expect((await runLine(manager, 'docker exec a1 ping -c1 -W1 b2')).exitCode).toBe(1);
+    expect((await runLine(manager, 'docker exec a1 ping -c1 -W1 b1')).exitCode).toBe(0);
+    await runLine(manager, 'sleep 30');
+    expect((await runLine(manager, 'docker exec a1 ping -c1 -W1 b1')).exitCode).toBe(1);
+    // docker node ls does not notice: node status comes from the managers, over 2377
+    expect((await runLine(manager, 'docker node ls')).output).toMatch(/worker +Ready/);
+    for (const s of [manager, worker]) await runLine(s, 'iptables -F INPUT');
+    await runLine(manager, 'sleep 5');
+    expect((await runLine(manager, 'docker exec a1 ping -c1 -W1 b1')).exitCode).toBe(0);
+    expect((await runLine(manager, 'docker exec a1 ping -c1 -W1 b2')).exitCode).toBe(0);
+  });
+
+  it('UDP 4789 belongs to VXLAN: a datagram without a VXLAN header is discarded silently; the lab reach check tells taken, refused and dropped apart', async () => {
+    const { manager } = await swarm(['m: docker network create -d overlay --attachable appnet', 'm: docker run -dit --name a1 --network appnet alpine ash']);
+    const world = manager.world;
+    const home = world.host('manager')!;
+    const udp = (port: number, expect: 'open' | 'closed') => evaluate({ world, home }, { reach: { from: 'host@worker', to: '192.168.50.10', port, proto: 'udp', expect } });
+    const taken = await udp(4789, 'open');
+    expect(taken.ok).toBe(true);
+    expect(taken.events?.some((e) => e.kind === 'drop' && e.drop?.reason === 'VXLAN_INVALID_HDR')).toBe(true);
+    expect(taken.events?.some((e) => e.packet.icmp)).toBe(false);
+    const refused = await udp(9999, 'open');
+    expect(refused.message).toContain('192.168.50.10:9999/udp: refused with an ICMP error');
+    await runLine(manager, 'iptables -I INPUT -p udp --dport 4789 -j DROP');
+    const dropped = await udp(4789, 'open');
+    expect(dropped.message).toMatch(/192\.168\.50\.10:4789\/udp: no answer; dropped by rule 1 of INPUT/);
+    expect((await udp(4789, 'closed')).ok).toBe(true);
+  });
+
+  it('an overlay in use cannot be removed: the manager names the service, then the attachment task of a standalone container', async () => {
+    const { manager } = await swarm(['m: docker network create -d overlay --attachable appnet', 'm: docker run -dit --name a1 --network appnet alpine ash', 'm: docker service create -d --name web --network appnet traefik/whoami']);
+    const svc = (await runLine(manager, 'docker service inspect -f "{{.ID}}" web')).output.trim();
+    const first = await runLine(manager, 'docker network rm appnet');
+    expect(first.exitCode).toBe(1);
+    expect(first.output).toMatch(new RegExp(`^Error response from daemon: rpc error: code = FailedPrecondition desc = network [0-9a-z]{25} is in use by service ${svc}\n$`));
+    await runLine(manager, 'docker service rm web');
+    const second = await runLine(manager, 'docker network rm appnet');
+    expect(second.output).toMatch(/is in use by task [0-9a-z]{25}\n$/);
+    expect((await runLine(manager, 'docker network rm appnet')).output).toBe(second.output);
+    await runLine(manager, 'docker rm -f a1');
+    expect((await runLine(manager, 'docker network rm appnet')).output).toBe('appnet\n');
+  });
 });
+

@@ -9,8 +9,10 @@ import type { Host, Netns } from '../sim/net/model.ts';
 import { SECOND } from '../sim/engine/scheduler.ts';
 import { formatIpv4, parseIpv4, parseCidr, type Ipv4 } from '../sim/wire/addr.ts';
 import { TcpConn } from '../sim/transport/tcp.ts';
+import { udpClose, udpOpen, udpSend } from '../sim/transport/udp.ts';
 import { getaddrinfo } from '../sim/apps/dns.ts';
-import { dockerOn, type Container } from '../sim/docker/engine.ts';
+import { readBody } from '../sim/apps/http.ts';
+import { dockerOn, hasNetAdmin, type Container } from '../sim/docker/engine.ts';
 import { formatRoute, routeOutput } from '../sim/net/route.ts';
 import { RT_TABLE_MAIN } from '../sim/net/types.ts';
 import type { TraceEvent } from '../sim/trace/events.ts';
@@ -52,7 +54,7 @@ export function resolvePlace(t: Target, spec: string): { place: Place; label: st
   const c = findContainer(t, host, hostName === null, name);
   if (!c) return { error: `there is no container ${name}` };
   if (c.state !== 'running' || !c.netns) return { error: `container ${name} is not running` };
-  return { place: { host: c.engine.host, ns: c.netns, container: { id: c.id, name: c.name, hostname: c.hostname, toolbox: c.image.info.toolbox } }, label: name };
+  return { place: { host: c.engine.host, ns: c.netns, container: { id: c.id, name: c.name, hostname: c.hostname, toolbox: c.image.info.toolbox, netAdmin: hasNetAdmin(c.spec) } }, label: name };
 }
 
 function findContainer(t: Target, host: Host, anyHost: boolean, name: string): Container | null {
@@ -119,6 +121,28 @@ function tcpProbe(world: World, place: Place, addr: Ipv4, port: number): { state
   return { state: state === 'ECONNREFUSED' ? 'refused' : 'unreachable', events };
 }
 
+/**
+ * A UDP datagram to `addr:port`. It is taken when it reaches a socket, or the VXLAN device that
+ * owns the port (which discards a datagram that is not VXLAN, but only after the firewall let it
+ * in); it is refused by an ICMP error (nothing listens, or a REJECT rule); else it was dropped on
+ * the way (a firewall's DROP, a missing route), which a sender sees as silence.
+ */
+function udpProbe(world: World, place: Place, addr: Ipv4, port: number): { state: 'taken' | 'refused' | 'silent' | 'unreachable'; events: TraceEvent[] } {
+  const mark = world.trace.mark();
+  let refused = false;
+  const s = udpOpen(place.ns, { owner: 'lab check', onRecv: () => undefined, onError: () => (refused = true) });
+  if ('error' in s) return { state: 'unreachable', events: [] };
+  const err = udpSend(s, addr, port, 'lab check\n', { by: 'lab check (UDP)' });
+  if (!err) runFor(world, () => refused, 2 * SECOND);
+  udpClose(s);
+  const events = world.trace.since(mark);
+  if (err) return { state: 'unreachable', events };
+  const first = events.find((e) => e.kind === 'send');
+  const mine = first ? events.filter((e) => e.packetId === first.packetId) : [];
+  const taken = mine.some((e) => (e.kind === 'deliver' && e.packet.udp?.dport === port) || (e.kind === 'drop' && (e.drop?.reason === 'VXLAN_INVALID_HDR' || e.drop?.reason === 'VXLAN_VNI_MISMATCH')));
+  return { state: taken ? 'taken' : refused ? 'refused' : 'silent', events };
+}
+
 function pingProbe(world: World, place: Place, addr: Ipv4): { ok: boolean; events: TraceEvent[] } {
   const mark = world.trace.mark();
   const id = 0x4c00 + (world.rng.nextU32() % 0x3ff);
@@ -155,12 +179,11 @@ function httpProbe(world: World, place: Place, addr: Ipv4, port: number, host: s
       closed = true;
     },
   };
-  const complete = () => {
+  const progress = () => {
     const end = resp.indexOf('\r\n\r\n');
-    if (end < 0) return closed;
-    const m = /content-length:\s*(\d+)/i.exec(resp.slice(0, end));
-    return closed || (m !== null && resp.length - end - 4 >= Number(m[1]));
+    return end < 0 ? null : readBody(resp.slice(0, end), resp.slice(end + 4), closed);
   };
+  const complete = () => progress()?.complete ?? closed;
   runFor(world, () => state !== 'pending' && (state !== 'open' || complete()), 5 * SECOND);
   if (state === 'open') c.close();
   else c.destroy();
@@ -168,7 +191,12 @@ function httpProbe(world: World, place: Place, addr: Ipv4, port: number, host: s
   const events = world.trace.since(mark);
   const m = /^HTTP\/[\d.]+ (\d{3})/.exec(resp);
   if (!m) return { status: null, body: '', events, why: state === 'pending' ? 'no answer (timed out)' : state === 'ECONNREFUSED' ? 'connection refused' : state !== 'open' ? state : 'no HTTP response' };
-  return { status: Number(m[1]), body: resp.slice(resp.indexOf('\r\n\r\n') + 4), events };
+  const got = progress();
+  if (got && !got.complete) {
+    const of = got.length !== null ? ` of ${got.length}` : '';
+    return { status: null, body: got.body, events, why: `HTTP ${m[1]} and the headers arrived, then the body stopped after ${got.body.length}${of} bytes (${closed ? 'the connection closed' : 'no more data within 5 s'})` };
+  }
+  return { status: Number(m[1]), body: got?.body ?? '', events };
 }
 
 function routeLine(ns: Netns, dst: string): string | null {
@@ -220,6 +248,15 @@ async function evaluateInner(t: Target, c: Check): Promise<CheckResult> {
       const r = pingProbe(world, p.place, target.addr);
       if (r.ok === (expect === 'open')) return { ok: true, message: `${what}: ${r.ok ? 'replies' : 'no reply, as required'}`, events: r.events };
       return { ok: false, message: r.ok ? `${what}: answers, but must not` : `${what}: no reply${whereItDied(r.events) ? `; ${whereItDied(r.events)}` : ''}`, events: r.events };
+    }
+    if (proto === 'udp') {
+      const r = udpProbe(world, p.place, target.addr, Number(c.reach.port ?? 53));
+      const open = r.state === 'taken';
+      if (open === (expect === 'open')) return { ok: true, message: `${what}/udp: ${open ? 'the datagram is taken' : 'the datagram is not taken, as required'}`, events: r.events };
+      if (open) return { ok: false, message: `${what}/udp: the datagram gets through, but must not`, events: r.events };
+      const died = whereItDied(r.events);
+      const why = r.state === 'refused' ? 'refused with an ICMP error (nothing listens, or a REJECT rule)' : r.state === 'unreachable' ? 'no route' : 'no answer';
+      return { ok: false, message: `${what}/udp: ${why}${died ? `; ${died}` : ''}`, events: r.events };
     }
     const r = tcpProbe(world, p.place, target.addr, Number(c.reach.port ?? 80));
     const open = r.state === 'open';

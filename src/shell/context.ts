@@ -22,6 +22,8 @@ export interface ContainerPlace {
   readonly hostname: string;
   /** the toolbox (see toolbox.ts) that says which commands exist in the image, and their flavour */
   readonly toolbox: string;
+  /** the container holds CAP_NET_ADMIN (--cap-add NET_ADMIN, --privileged); Docker does not grant it by default */
+  readonly netAdmin?: boolean;
 }
 
 /** A process that outlives its command (a listener started with `&`). */

@@ -474,7 +474,9 @@ export class Session {
       }
       let end = deadline;
       if (!this.interactive && deadline === Infinity) {
-        if (sched.idle) {
+        // nothing can happen any more: as if Ctrl+C (a daemon's periodic chatter may still come,
+        // so with background timers the command waits, up to the cap)
+        if (sched.idle && !sched.chattering) {
           (interrupt as { interrupted: boolean }).interrupted = true;
           return false;
         }

@@ -7,6 +7,7 @@ import type { Command, CommandContext } from '../context.ts';
 import { SECOND } from '../../sim/engine/scheduler.ts';
 import { formatIpv4, parseIpv4, type Ipv4 } from '../../sim/wire/addr.ts';
 import { TcpConn } from '../../sim/transport/tcp.ts';
+import { readBody, type BodyProgress } from '../../sim/apps/http.ts';
 import { strerror } from '../../sim/net/types.ts';
 import { resolveHost } from './net-util.ts';
 import {
@@ -683,18 +684,36 @@ async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number>
   };
   if (o.data !== null) meter.ulCur = o.data.length;
   // read the response: headers, then Content-Length bytes or until the server closes
+  // the body as it arrives: Content-Length, chunked (decoded), or until the server closes
+  let progress: BodyProgress | null = null;
+  // -v shows the response headers as soon as they are read, before the body
+  let headShown = false;
+  let noted = 0;
+  const showHead = (head: string) => {
+    if (headShown) return;
+    headShown = true;
+    const lines = head.split('\r\n');
+    if (/^HTTP\/1\.0 /.test(lines[0])) trace.info('HTTP 1.0, assume close after body');
+    for (const l of lines) trace.headerIn(l);
+    // --fail gives up as soon as the headers say error: before the blank line and the body
+    if (!(o.fail && Number(/^HTTP\/[\d.]+ (\d{3})/.exec(lines[0])?.[1] ?? 0) >= 400)) trace.headerIn('');
+  };
   const parsed = () => {
     readRecords();
     const end = response.indexOf('\r\n\r\n');
     if (end < 0) return null;
     const head = response.slice(0, end);
-    const m = /content-length:\s*(\d+)/i.exec(head);
-    const bodyLen = response.length - end - 4;
-    if (m) meter.dlTotal = Number(m[1]);
-    meter.dlCur = method === 'HEAD' ? 0 : m ? Math.min(bodyLen, Number(m[1])) : bodyLen;
-    if (method === 'HEAD') return { head, body: '' };
-    if (m && bodyLen >= Number(m[1])) return { head, body: response.slice(end + 4, end + 4 + Number(m[1])) };
-    if (closed) return { head, body: response.slice(end + 4) };
+    showHead(head);
+    progress = readBody(head, response.slice(end + 4), closed, method);
+    meter.dlTotal = progress.length;
+    meter.dlCur = progress.body.length;
+    if (progress.complete) return { head, body: progress.body };
+    // a body still coming: -v notes each piece as it is read (raw, before any de-chunking)
+    const raw = response.length - end - 4;
+    if (raw > noted) {
+      trace.data('{', raw - noted);
+      noted = raw;
+    }
     return null;
   };
   await waitFor(() => parsed() !== null || closed, total);
@@ -711,18 +730,31 @@ async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number>
       writeOut('000', { exitcode: '52' });
       return failTransfer(r, 52, 'Empty reply from server');
     }
-    writeOut('000', { exitcode: '28' });
-    return failTransfer(r, 28, `Operation timed out after ${elapsedMs()} milliseconds with ${response.length} bytes received`);
+    // curl writes the body as it comes: what arrived before the transfer failed is already out
+    const got = progress as BodyProgress | null;
+    const code = /^HTTP\/[\d.]+ (\d{3})/.exec(response)?.[1] ?? '000';
+    if (got) {
+      // the headers were read (and shown by -v) as soon as they came
+      const head = response.slice(0, response.indexOf('\r\n\r\n'));
+      const partial = o.head ? '' : `${o.include ? `${head}\r\n\r\n` : ''}${got.body}`;
+      if (o.output !== null) ctx.writeFile(o.output, partial);
+      else if (partial) r.out(partial);
+    }
+    const sizeDownload = String(got?.body.length ?? 0);
+    if (closed && got) {
+      writeOut(code, { exitcode: '18', size_download: sizeDownload });
+      return failTransfer(r, 18, got.length !== null ? `transfer closed with ${got.length - got.body.length} bytes remaining to read` : 'transfer closed with outstanding read data remaining');
+    }
+    writeOut(code, { exitcode: '28', size_download: sizeDownload });
+    const received = got?.body.length ?? 0;
+    return failTransfer(r, 28, got?.length != null ? `Operation timed out after ${elapsedMs()} milliseconds with ${received} out of ${got.length} bytes received` : `Operation timed out after ${elapsedMs()} milliseconds with ${received} bytes received`);
   }
   const headLines = res.head.split('\r\n');
   const statusLine = headLines[0];
   const code = /^HTTP\/[\d.]+ (\d{3})/.exec(statusLine)?.[1] ?? '000';
   const version = /^HTTP\/([\d.]+)/.exec(statusLine)?.[1] ?? '1.1';
-  // --fail gives up as soon as the headers say error: before the blank line and the body
   const failed = o.fail && Number(code) >= 400;
-  if (version === '1.0') trace.info('HTTP 1.0, assume close after body');
-  for (const l of headLines) trace.headerIn(l);
-  if (!failed) trace.headerIn('');
+  showHead(res.head);
   const keepAlive = version === '1.1' && !/^connection:\s*close/im.test(res.head);
   if (failed) {
     meter.dlCur = 0;
@@ -741,7 +773,10 @@ async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number>
   if (o.head || o.include) out += `${res.head}\r\n\r\n`;
   if (!o.head) out += res.body;
   // the verbose trace notes data it does not show, unless the data itself goes to the terminal
-  if (res.body.length) trace.data('{', Math.min(res.body.length, 16384));
+  const rawLen = response.length - response.indexOf('\r\n\r\n') - 4;
+  if (noted) {
+    if (rawLen > noted) trace.data('{', rawLen - noted);
+  } else if (res.body.length) trace.data('{', Math.min(res.body.length, 16384));
   if (o.output !== null) {
     const w = ctx.writeFile(o.output, out);
     if (!w.ok) {

@@ -287,7 +287,7 @@ export const sshCommand: Command = {
   async run(ctx) {
     const args = ctx.argv.slice(1);
     const rest: string[] = [];
-    // ssh's own options come before the destination; everything after it is the command
+    // ssh's own options come before the destination; everything after it is the remote command
     for (let i = 0; i < args.length; i++) {
       if (rest.length) rest.push(args[i]);
       else if (args[i] === '-o' || args[i] === '-p' || args[i] === '-i' || args[i] === '-l') i++;

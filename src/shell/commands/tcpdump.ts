@@ -323,46 +323,61 @@ export const tcpdumpCommand: Command = {
     let iface: string | null = null;
     let count = Infinity;
     const expr: string[] = [];
+    // getopt: options cluster (-nni eth0), and an option's value follows it directly (-c1) or
+    // is the next word (-c 1)
+    const WITH_VALUE = 'BcCEFGiIjmMQrsTVwWyzZ';
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
-      if (a === '-i' || a === '--interface') {
-        iface = args[++i] ?? null;
-        if (iface === null) return usage(ctx, "tcpdump: option requires an argument -- 'i'");
-      } else if (a.startsWith('-i') && a.length > 2) iface = a.slice(2);
-      else if (a === '-c') {
-        const v = args[++i];
-        if (!v || !/^\d+$/.test(v) || Number(v) < 1) {
-          ctx.err(`tcpdump: invalid packet count ${v ?? ''}\n`);
-          return 1;
-        }
-        count = Number(v);
-      } else if (a === '-w' || a === '-r') {
-        ctx.err(`tcpdump: ${a === '-w' ? 'writing' : 'reading'} capture files is not supported by the simulator; print packets instead\n`);
-        return 1;
-      } else if (a === '-s' || a === '-B' || a === '-G' || a === '-W' || a === '-y' || a === '-Q') i++;
-      else if (a.startsWith('-') && a.length > 1 && !a.startsWith('--')) {
-        for (const c of a.slice(1)) {
-          if (c === 'n') o.numeric = true;
-          else if (c === 'e') o.ether = true;
-          else if (c === 'v') o.verbose = true;
-          else if (c === 'q') o.quiet = true;
-          else if (c === 'A' || c === 'X' || c === 'x') o.ascii = true;
-          else if (c === 't') o.noTime = true;
-          else if (c === 'l' || c === 'U' || c === 'p' || c === 'K' || c === 'S' || c === 'N' || c === 'tt') continue;
-          else if (c === 'D') {
-            ctx.ns.allLinks().forEach((l, k) => ctx.out(`${k + 1}.${l.name} [${l.kind === 'loopback' ? 'Up, Running, Loopback' : l.adminUp ? 'Up, Running, Connected' : 'Down'}]\n`));
-            ctx.out(`${ctx.ns.allLinks().length + 1}.any (Pseudo-device that captures on all interfaces) [Up, Running]\n`);
-            return 0;
-          } else {
-            ctx.err(`tcpdump: invalid option -- '${c}'\n`);
-            return usage(ctx, '');
-          }
-        }
-      } else if (a === '--help' || a === '-h') return usage(ctx, '', 0);
-      else if (a === '--version') {
+      if (a === '--interface' || a.startsWith('--interface=')) {
+        iface = a.includes('=') ? a.slice(a.indexOf('=') + 1) : (args[++i] ?? null);
+        if (iface === null) return usage(ctx, "tcpdump: option '--interface' requires an argument");
+        continue;
+      }
+      if (a === '--help') return usage(ctx, '', 0);
+      if (a === '--version') {
         ctx.out('tcpdump version 4.99.3\nlibpcap version 1.10.3 (with TPACKET_V3)\nOpenSSL 3.0.15 3 Sep 2024\n');
         return 0;
-      } else expr.push(a);
+      }
+      if (!a.startsWith('-') || a === '-' || a.startsWith('--')) {
+        expr.push(a);
+        continue;
+      }
+      for (let k = 1; k < a.length; k++) {
+        const c = a[k];
+        if (WITH_VALUE.includes(c) && c !== 'I') {
+          let v: string | undefined = a.slice(k + 1);
+          if (!v) v = args[++i];
+          if (v === undefined) return usage(ctx, `tcpdump: option requires an argument -- '${c}'`);
+          if (c === 'i') iface = v;
+          else if (c === 'c') {
+            if (!/^\d+$/.test(v) || Number(v) < 1) {
+              ctx.err(`tcpdump: invalid packet count ${v}\n`);
+              return 1;
+            }
+            count = Number(v);
+          } else if (c === 'w' || c === 'r') {
+            ctx.err(`tcpdump: ${c === 'w' ? 'writing' : 'reading'} capture files is not supported by the simulator; print packets instead\n`);
+            return 1;
+          }
+          break;
+        }
+        if (c === 'n') o.numeric = true;
+        else if (c === 'e') o.ether = true;
+        else if (c === 'v') o.verbose = true;
+        else if (c === 'q') o.quiet = true;
+        else if (c === 'A' || c === 'X' || c === 'x') o.ascii = true;
+        else if (c === 't') o.noTime = true;
+        else if (c === 'h') return usage(ctx, '', 0);
+        else if ('lUpKSNI#'.includes(c)) continue;
+        else if (c === 'D') {
+          ctx.ns.allLinks().forEach((l, n) => ctx.out(`${n + 1}.${l.name} [${l.kind === 'loopback' ? 'Up, Running, Loopback' : l.adminUp ? 'Up, Running, Connected' : 'Down'}]\n`));
+          ctx.out(`${ctx.ns.allLinks().length + 1}.any (Pseudo-device that captures on all interfaces) [Up, Running]\n`);
+          return 0;
+        } else {
+          ctx.err(`tcpdump: invalid option -- '${c}'\n`);
+          return usage(ctx, '');
+        }
+      }
     }
     let pred: Pred;
     try {

@@ -14,6 +14,8 @@ export interface HttpResponse {
   reason: string;
   headers: [string, string][];
   body: string;
+  /** what the server writes after the head and body, one write() each (a streamed body) */
+  more?: string[];
 }
 
 export interface HttpRequest {
@@ -124,6 +126,51 @@ export function parseRequest(raw: string, client: string): HttpRequest | null {
   return { method: method ?? '', path: path ?? '/', version: version ?? 'HTTP/0.9', headers, line, client };
 }
 
+/** What has arrived of a response body so far, with any chunked framing taken off. */
+export interface BodyProgress {
+  /** the whole body is there (Content-Length reached, the last chunk read, or the server closed) */
+  readonly complete: boolean;
+  /** the body bytes received so far, decoded */
+  readonly body: string;
+  /** Content-Length when the server gave one */
+  readonly length: number | null;
+  readonly chunked: boolean;
+}
+
+/**
+ * Read a response body as a client does (RFC 9112 section 6): chunked transfer coding first,
+ * then Content-Length, else everything until the server closes. `raw` is what followed the
+ * blank line after the headers; `closed` says whether the server has closed its side.
+ */
+export function readBody(head: string, raw: string, closed: boolean, method = 'GET'): BodyProgress {
+  const m = /^content-length:\s*(\d+)/im.exec(head);
+  const length = m ? Number(m[1]) : null;
+  // no body whatever the headers say; Content-Length still tells the size of what was asked
+  if (method === 'HEAD' || /^HTTP\/[\d.]+ (1\d\d|204|304)/.test(head)) return { complete: true, body: '', length, chunked: false };
+  if (/^transfer-encoding:.*\bchunked\b/im.test(head)) {
+    let at = 0;
+    let body = '';
+    for (;;) {
+      const eol = raw.indexOf('\r\n', at);
+      if (eol < 0) return { complete: false, body, length: null, chunked: true };
+      const size = parseInt(raw.slice(at, eol).split(';')[0].trim(), 16);
+      if (!Number.isFinite(size)) return { complete: closed, body, length: null, chunked: true };
+      if (size === 0) {
+        // trailer fields, then an empty line
+        const end = raw.indexOf('\r\n\r\n', eol);
+        const bare = raw.startsWith('\r\n', eol + 2);
+        return { complete: bare || end >= 0, body, length: null, chunked: true };
+      }
+      const data = raw.slice(eol + 2, eol + 2 + size);
+      body += data;
+      if (data.length < size || raw.length < eol + 2 + size + 2) return { complete: false, body, length: null, chunked: true };
+      at = eol + 2 + size + 2;
+    }
+  }
+  if (length !== null) return { complete: raw.length >= length, body: raw.slice(0, length), length, chunked: false };
+  return { complete: closed, body: raw, length: null, chunked: false };
+}
+
 function serialize(version: string, r: HttpResponse, head: boolean): string {
   let s = `${version} ${r.status} ${r.reason}\r\n`;
   for (const [k, v] of r.headers) s += `${k}: ${v}\r\n`;
@@ -226,6 +273,7 @@ export function startHttpServer(ns: Netns, port: number, o: HttpServerOptions): 
       } else {
         const res = o.respond ? o.respond(req, c) : nginxRespond(ns, req, o);
         reply(serialize('HTTP/1.1', res, head));
+        if (!head) for (const w of res.more ?? []) reply(w);
         if ((req.headers.get('connection') ?? '').toLowerCase() === 'close' || req.version === 'HTTP/1.0') c.close();
       }
     };

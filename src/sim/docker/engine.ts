@@ -129,6 +129,14 @@ export interface ContainerSpec {
   readonly labels?: Readonly<Record<string, string>>;
   /** `-v SRC:DST[:OPTS]`: a host path (bind) or a volume name */
   readonly binds?: readonly BindSpec[];
+  /** --cap-add (NET_ADMIN, ALL...) and --privileged: what the container may change in its network stack */
+  readonly capAdd?: readonly string[];
+  readonly privileged?: boolean;
+}
+
+/** Whether a container holds CAP_NET_ADMIN: not among Docker's default capabilities. */
+export function hasNetAdmin(spec: ContainerSpec): boolean {
+  return !!spec.privileged || (spec.capAdd ?? []).some((c) => /^(CAP_)?(NET_ADMIN|ALL)$/i.test(c));
 }
 
 /** One `-v` as given, parsed. */
@@ -441,10 +449,7 @@ export class DockerEngine {
     if (n.predefined) throw new DockerError(`${n.name} is a pre-defined network and cannot be removed`);
     if (n.overlay) {
       if (this.swarmNode?.role !== 'manager') throw new DockerError(`network ${n.name} is a swarm network and cannot be removed from a worker node`);
-      if (n.endpoints.size) {
-        const list = [...n.endpoints.values()].map((e) => `name:"${e.container.name}" id:"${e.id.slice(0, 12)}"`).join(', ');
-        throw new DockerError(`error while removing network: network ${n.name} has active endpoints (${list})`);
-      }
+      // the manager refuses while a service uses it, then while a task (a container's attachment) does
       this.swarm!.removeNetwork(n);
       return n;
     }
@@ -599,7 +604,7 @@ export class DockerEngine {
     c.finishedAt = null;
     this.writeNetworkFiles(c, true);
     this.publishPorts(c);
-    if (!c.spec.cmd.length) c.running.push(...startImageServices(c, this));
+    if (!c.spec.cmd.length || (c.image.info.serverArgs && !c.spec.entrypoint)) c.running.push(...startImageServices(c, this));
   }
 
   /** Join a started container to a network: a veth into the bridge (or a macvlan), an address. */

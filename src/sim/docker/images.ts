@@ -33,6 +33,8 @@ export interface ImageInfo {
   readonly services: readonly ImageService[];
   /** how long-running the default command is: a shell or server stays up, `true` exits at once */
   readonly daemon: boolean;
+  /** the entrypoint is the server itself: a command given to `docker run` is its arguments */
+  readonly serverArgs?: boolean;
   readonly size: string;
 }
 
@@ -49,7 +51,7 @@ const CATALOGUE: readonly ImageInfo[] = [
   { repo: 'redis', tags: ['latest', '8'], entrypoint: ['docker-entrypoint.sh'], cmd: ['redis-server'], exposed: ['6379/tcp'], env: [PATH_ENV], workdir: '/data', toolbox: 'nginx', services: [{ kind: 'redis', port: 6379, proto: 'tcp' }], daemon: true, size: '137MB' },
   { repo: 'postgres', tags: ['latest', '18'], entrypoint: ['docker-entrypoint.sh'], cmd: ['postgres'], exposed: ['5432/tcp'], env: [PATH_ENV, 'PGDATA=/var/lib/postgresql/data'], workdir: '/', toolbox: 'nginx', services: [{ kind: 'tcp', port: 5432, proto: 'tcp' }], daemon: true, size: '456MB' },
   { repo: 'mysql', tags: ['latest', '9'], entrypoint: ['docker-entrypoint.sh'], cmd: ['mysqld'], exposed: ['3306/tcp', '33060/tcp'], env: [PATH_ENV], workdir: '/', toolbox: 'nginx', services: [{ kind: 'tcp', port: 3306, proto: 'tcp' }, { kind: 'tcp', port: 33060, proto: 'tcp' }], daemon: true, size: '798MB' },
-  { repo: 'traefik/whoami', tags: ['latest'], entrypoint: ['/whoami'], cmd: [], exposed: ['80/tcp'], env: [PATH_ENV], workdir: '/', toolbox: 'scratch', services: [{ kind: 'whoami', port: 80, proto: 'tcp' }], daemon: true, size: '6.98MB' },
+  { repo: 'traefik/whoami', tags: ['latest'], entrypoint: ['/whoami'], cmd: [], exposed: ['80/tcp'], env: [PATH_ENV], workdir: '/', toolbox: 'scratch', services: [{ kind: 'whoami', port: 80, proto: 'tcp' }], daemon: true, serverArgs: true, size: '6.98MB' },
   { repo: 'nicolaka/netshoot', tags: ['latest'], entrypoint: [], cmd: ['zsh'], exposed: [], env: [PATH_ENV], workdir: '/root', toolbox: 'netshoot', services: [], daemon: false, size: '497MB' },
   { repo: 'curlimages/curl', tags: ['latest', '8.17.0'], entrypoint: ['/entrypoint.sh'], cmd: ['curl'], exposed: [], env: [PATH_ENV], workdir: '/home/curl_user', toolbox: 'curl', services: [], daemon: false, size: '24.5MB' },
   { repo: 'python', tags: ['latest', '3.13', '3.13-alpine'], entrypoint: [], cmd: ['python3'], exposed: [], env: [PATH_ENV], workdir: '/', toolbox: 'python', services: [], daemon: false, size: '1.12GB' },

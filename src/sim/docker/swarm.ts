@@ -6,8 +6,9 @@
  * address and a VXLAN device (VNI 4096 upwards, UDP 4789, learning off, proxy on, MTU 1450)
  * enslaved to it. Containers get a veth into that bridge (their eth0 on the overlay, MTU 1450)
  * and a second leg on `docker_gwbridge` for traffic leaving the cluster. Docker learns where every
- * container lives through its gossip, and writes it into each node's VXLAN FDB (MAC → the other
- * node's address) and neighbour table (IP → MAC), which is why no ARP ever crosses the tunnel.
+ * container lives through its gossip (gossip.ts, real traffic on 7946), and writes it into each
+ * node's VXLAN FDB (MAC → the other node's address) and neighbour table (IP → MAC), which is why
+ * no ARP ever crosses the tunnel.
  *
  * Services get a virtual IP on each of their networks; the embedded DNS answers the service name
  * with it and `tasks.<name>` with the tasks' addresses; IPVS in every container on the network
@@ -16,13 +17,14 @@
  * task wherever it runs.
  */
 import type { Link, Netns } from '../net/model.ts';
-import { addAddr, addAnonNetns, addLink, deleteLinkNow, destroyNetns, moveLink, rename, setMaster, setMtu, setNeigh, setUp } from '../net/netlink.ts';
+import { addAddr, addAnonNetns, addLink, deleteLinkNow, destroyNetns, moveLink, rename, setMaster, setMtu, setUp } from '../net/netlink.ts';
 import { setSysctl } from '../net/sysctl.ts';
 import { broadcastOf, formatIpv4, parseIpv4, type Ipv4 } from '../wire/addr.ts';
 import { AddressPool, subnetText, type Subnet } from './ipam.ts';
 import type { Container, DockerEngine, DockerNetwork, Endpoint } from './engine.ts';
 import { DockerError } from './engine.ts';
 import { addRule, newChain, parseSpecFor } from '../netfilter/edit.ts';
+import { gossipEntry, peerAlive, programEntry, startGossip, stopGossip } from './gossip.ts';
 import { sameSpec, type TableName } from '../netfilter/rule.ts';
 
 export const OVERLAY_MTU = 1450;
@@ -58,6 +60,25 @@ export interface ServiceSpec {
   readonly replicas: number;
   readonly networks: readonly string[];
   readonly ports: readonly { proto: 'tcp' | 'udp'; published: number; target: number }[];
+  /** placement constraints as given: node.hostname==X, node.role!=manager, node.id==ID */
+  readonly constraints?: readonly string[];
+  /** -e KEY=VALUE for the tasks */
+  readonly env?: readonly string[];
+  /** --cap-add for the tasks */
+  readonly capAdd?: readonly string[];
+}
+
+/** Whether a node satisfies every placement constraint of a service (swarmkit's constraint filter). */
+export function nodeFits(node: SwarmNode, constraints: readonly string[]): boolean {
+  for (const c of constraints) {
+    const m = /^\s*(node\.hostname|node\.role|node\.id)\s*(==|!=)\s*(\S+)\s*$/.exec(c);
+    if (!m) return false;
+    const [, key, op, want] = m;
+    const have = key === 'node.hostname' ? node.engine.host.hostname : key === 'node.role' ? node.role : node.id;
+    const eq = key === 'node.hostname' ? have.toLowerCase() === want.toLowerCase() : have === want;
+    if ((op === '==') !== eq) return false;
+  }
+  return true;
 }
 
 export interface Task {
@@ -75,6 +96,11 @@ export interface SwarmService {
   readonly vips: Map<string, Ipv4>;
   readonly tasks: Task[];
   replicas: number;
+}
+
+/** The id of a container's network attachment task: stable for the container. */
+function attachmentTaskId(containerId: string): string {
+  return BigInt(`0x${containerId.slice(0, 32)}`).toString(36).padStart(25, '0').slice(-25);
 }
 
 function b36(rng: () => number, n: number): string {
@@ -165,7 +191,11 @@ export class Swarm {
   }
 
   removeNetwork(net: DockerNetwork): void {
-    if ([...this.services.values()].some((s) => s.vips.has(net.id))) throw new DockerError(`rpc error: code = FailedPrecondition desc = network ${net.id} is in use by service`);
+    const svc = [...this.services.values()].find((s) => s.vips.has(net.id));
+    if (svc) throw new DockerError(`rpc error: code = FailedPrecondition desc = network ${net.id} is in use by service ${svc.id}`);
+    // a standalone container on an attachable overlay holds a network attachment task
+    const ep = [...net.endpoints.values()][0];
+    if (ep) throw new DockerError(`rpc error: code = FailedPrecondition desc = network ${net.id} is in use by task ${attachmentTaskId(ep.container.id)}`);
     for (const [e, sb] of net.overlay!.nodes) {
       destroyNetns(sb.ns);
       e.networks.delete(net.id);
@@ -199,30 +229,20 @@ export function overlaySandbox(e: DockerEngine, net: DockerNetwork): OverlaySand
   const sb: OverlaySandbox = { ns, br: br.value, vxlan: vx.value };
   info.nodes.set(e, sb);
   e.networks.set(net.id, net);
-  // learn every endpoint that already lives on other nodes
-  for (const ep of net.endpoints.values()) if (ep.container.engine !== e) program(sb, ep, true);
+  // joining a network, the node gets its table from the nodes it can hear (a bulk sync)
+  for (const ep of net.endpoints.values()) {
+    const owner = ep.container.engine.swarmNode;
+    if (ep.container.engine === e || !owner || ep.ip === null || !e.swarm || !e.swarmNode) continue;
+    if (peerAlive(e.swarm, e.swarmNode, owner)) programEntry(sb, { mac: ep.mac, ip: ep.ip }, owner.addr, true);
+  }
   return sb;
 }
 
-/** Write (or remove) a remote endpoint into a node's overlay sandbox: FDB and neighbour entry. */
-function program(sb: OverlaySandbox, ep: Endpoint, add: boolean): void {
-  if (ep.ip === null) return;
-  const node = ep.container.engine.swarmNode;
-  if (!node) return;
-  const v = sb.vxlan.vxlan!;
-  if (add) {
-    v.fdb.set(ep.mac, { dst: node.addr, self: true, permanent: true, updated: sb.ns.world.now });
-    setNeigh(sb.ns, sb.vxlan, ep.ip, ep.mac, 'PERMANENT', 'replace');
-  } else {
-    v.fdb.delete(ep.mac);
-    sb.ns.neigh.delete(`${sb.vxlan.ifindex}|${ep.ip}`);
-    for (const [k, n] of sb.ns.neigh) if (n.ip === ep.ip && n.dev === sb.vxlan.ifindex) sb.ns.neigh.delete(k);
-  }
-}
-
-/** Tell every other node about an endpoint that came or went (what the gossip does). */
+/** Tell every other node about an endpoint that came or went: a networkdb event, gossiped on 7946. */
 export function announce(net: DockerNetwork, ep: Endpoint, add: boolean): void {
-  for (const [e, sb] of net.overlay!.nodes) if (e !== ep.container.engine) program(sb, ep, add);
+  const e = ep.container.engine;
+  if (ep.ip === null || !e.swarm || !e.swarmNode) return;
+  gossipEntry(e.swarm, e.swarmNode, net, { mac: ep.mac, ip: ep.ip }, add);
 }
 
 /** A container's leg on an overlay: a veth from the sandbox bridge, MTU 1450. */
@@ -272,10 +292,12 @@ export function programVips(swarm: Swarm, net: DockerNetwork): void {
       const vip = svc.vips.get(net.id);
       if (vip === undefined) continue;
       const backends = svc.tasks.map((t) => t.container.endpoints.get(net.id)?.ip).filter((x): x is Ipv4 => x != null);
-      for (const p of svc.spec.ports.length ? svc.spec.ports.map((x) => x.target) : [80]) {
-        const key = `tcp:${vip}:${p}`;
+      // Docker marks everything sent to the VIP (iptables mangle, a firewall mark per service)
+      // and IPVS balances the mark: every port and protocol, the port kept
+      for (const proto of ['tcp', 'udp'] as const) {
+        const key = `${proto}:${vip}:0`;
         const old = ns.ipvs.get(key);
-        ns.ipvs.set(key, { proto: 'tcp', vip, port: p, backends: backends.map((addr) => ({ addr, port: p })), next: old?.next ?? 0 });
+        ns.ipvs.set(key, { proto, vip, port: 0, backends: backends.map((addr) => ({ addr, port: 0 })), next: old?.next ?? 0 });
       }
     }
   }
@@ -327,9 +349,9 @@ export function swarmInit(e: DockerEngine, advertise: Ipv4): Swarm {
   return s;
 }
 
-/** dockerd listens on 2377 (managers), 7946 (gossip) and 4789/udp (VXLAN, in the kernel). */
+/** dockerd listens on 2377 (managers) and 7946 TCP and UDP (gossip); 4789/udp is the kernel's VXLAN. */
 function listenSwarmPorts(e: DockerEngine): void {
-  e.listenTcp(7946, 'dockerd');
+  if (e.swarm && e.swarmNode) startGossip(e.swarm, e.swarmNode);
   if (e.swarmNode?.role === 'manager') e.listenTcp(2377, 'dockerd');
 }
 
@@ -370,6 +392,7 @@ export function swarmLeave(e: DockerEngine, force: boolean): void {
     }
     e.networks.delete(n.id);
   }
+  stopGossip(s, e.swarmNode);
   s.nodes.splice(s.nodes.indexOf(e.swarmNode), 1);
   e.swarm = null;
   e.swarmNode = null;
@@ -463,8 +486,10 @@ export function scaleService(s: Swarm, svc: SwarmService, replicas: number): voi
   }
   while (svc.tasks.length < replicas) {
     const slot = svc.tasks.length + 1;
-    // spread: the node with the fewest tasks of this service, in join order
-    const node = [...s.nodes].sort((a, b) => svc.tasks.filter((t) => t.node === a).length - svc.tasks.filter((t) => t.node === b).length)[0];
+    // spread: of the nodes the constraints allow, the one with the fewest tasks of this service, in join order
+    const node = s.nodes.filter((n) => nodeFits(n, svc.spec.constraints ?? [])).sort((a, b) => svc.tasks.filter((t) => t.node === a).length - svc.tasks.filter((t) => t.node === b).length)[0];
+    // no node fits: the task stays pending ("no suitable node")
+    if (!node) break;
     const e = node.engine;
     const taskId = s.newTaskId();
     const networks = [...(svc.spec.ports.length ? [ingress.name] : []), ...svc.spec.networks];
@@ -472,6 +497,8 @@ export function scaleService(s: Swarm, svc: SwarmService, replicas: number): voi
       name: `${svc.spec.name}.${slot}.${taskId}`,
       image: svc.spec.image,
       cmd: svc.spec.cmd,
+      env: svc.spec.env ?? [],
+      capAdd: svc.spec.capAdd ?? [],
       network: networks[0] ?? 'bridge',
       aliases: [],
       labels: { 'com.docker.swarm.node.id': node.id, 'com.docker.swarm.service.id': svc.id, 'com.docker.swarm.service.name': svc.spec.name, 'com.docker.swarm.task': '', 'com.docker.swarm.task.id': taskId, 'com.docker.swarm.task.name': `${svc.spec.name}.${slot}.${taskId}` },

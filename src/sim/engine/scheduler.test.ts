@@ -67,3 +67,48 @@ describe('Rng', () => {
     }
   });
 });
+
+describe('background timers', () => {
+  it('run when time passes, but leave the scheduler idle and do not keep an endless run going', () => {
+    const s = new Scheduler();
+    let ticks = 0;
+    const tick = () => {
+      ticks++;
+      s.background(1000, tick);
+    };
+    s.background(1000, tick);
+    expect(s.idle).toBe(true);
+    s.advanceTo(5500);
+    expect(ticks).toBe(5);
+    // nothing else to wait for: a run without a deadline returns at once
+    expect(s.runUntil(() => false, Infinity)).toBe(false);
+    expect(s.now).toBe(5500);
+    // a foreground event keeps the scheduler busy until it has run, background ticks on the way
+    let fired = false;
+    s.after(2200, () => (fired = true));
+    expect(s.idle).toBe(false);
+    expect(s.runUntil(() => fired, Infinity)).toBe(true);
+    expect(ticks).toBe(7);
+    expect(s.idle).toBe(true);
+  });
+
+  it('a cancelled foreground timer no longer counts', () => {
+    const s = new Scheduler();
+    const t = s.after(10, () => undefined);
+    expect(s.idle).toBe(false);
+    t.cancel();
+    t.cancel();
+    expect(s.idle).toBe(true);
+  });
+});
+
+describe('chattering', () => {
+  it('says whether background timers wait', () => {
+    const s = new Scheduler();
+    expect(s.chattering).toBe(false);
+    const t = s.background(10, () => undefined);
+    expect(s.chattering).toBe(true);
+    t.cancel();
+    expect(s.chattering).toBe(false);
+  });
+});

@@ -4,7 +4,8 @@
  * Time is an integer number of microseconds since the world was created. Nothing here reads a
  * real clock: a ping that waits one second for a reply that never comes advances `now` by one
  * second instantly. Events at the same instant run in the order they were scheduled, so a run is
- * fully deterministic.
+ * fully deterministic. Background timers (a daemon's periodic chatter) run as time passes but do
+ * not count as something to wait for.
  */
 
 export type Micros = number;
@@ -17,6 +18,9 @@ interface QueuedEvent {
   seq: number;
   fn: () => void;
   cancelled: boolean;
+  /** a housekeeping timer: it runs when time passes, but never keeps anyone waiting for it */
+  background: boolean;
+  ran: boolean;
 }
 
 /** A handle that can cancel a scheduled event (a timer). */
@@ -27,6 +31,8 @@ export interface TimerHandle {
 export class Scheduler {
   private heap: QueuedEvent[] = [];
   private seq = 0;
+  /** pending events that are not background timers */
+  private foreground = 0;
   /** The current virtual time. */
   now: Micros = 0;
 
@@ -36,20 +42,36 @@ export class Scheduler {
   }
 
   /** Run `fn` at the absolute virtual time `at` (never earlier than now). */
-  at(at: Micros, fn: () => void): TimerHandle {
-    const ev: QueuedEvent = { at: Math.max(at, this.now), seq: this.seq++, fn, cancelled: false };
+  at(at: Micros, fn: () => void, background = false): TimerHandle {
+    const ev: QueuedEvent = { at: Math.max(at, this.now), seq: this.seq++, fn, cancelled: false, background, ran: false };
     this.push(ev);
+    if (!background) this.foreground++;
     return {
       cancel: () => {
+        if (!ev.cancelled && !ev.ran && !ev.background) this.foreground--;
         ev.cancelled = true;
       },
     };
   }
 
-  /** True when no event is waiting. */
+  /**
+   * A background timer (what a daemon does on its own: a protocol's keepalives, say). It runs
+   * whenever virtual time passes it, but the scheduler counts as idle while only such timers are
+   * waiting, and nobody waits for the next one when nothing else can happen.
+   */
+  background(delay: Micros, fn: () => void): TimerHandle {
+    return this.at(this.now + Math.max(0, Math.round(delay)), fn, true);
+  }
+
+  /** True when no event is waiting (background timers aside). */
   get idle(): boolean {
     this.dropCancelled();
-    return this.heap.length === 0;
+    return this.foreground === 0;
+  }
+
+  /** Whether background timers are waiting (something may still happen as time passes). */
+  get chattering(): boolean {
+    return this.heap.some((e) => e.background && !e.cancelled);
   }
 
   /** Time of the next pending event, or null. */
@@ -70,11 +92,14 @@ export class Scheduler {
       if (done()) return true;
       this.dropCancelled();
       const next = this.heap[0];
-      if (!next || next.at >= deadline) {
+      // with no end in sight, background timers alone do not keep the run going
+      if (!next || next.at >= deadline || (deadline === Infinity && this.foreground === 0)) {
         if (deadline !== Infinity && deadline > this.now) this.now = deadline;
         return done();
       }
       this.pop();
+      next.ran = true;
+      if (!next.background) this.foreground--;
       this.now = next.at;
       next.fn();
     }

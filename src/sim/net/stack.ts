@@ -55,6 +55,9 @@ import { processUdp } from '../transport/udp.ts';
 export const VETH_LATENCY: Micros = 9;
 /** Loopback delivery latency (µs). */
 export const LO_LATENCY: Micros = 4;
+/** Room is_skb_forwardable leaves above a device's MTU: the Ethernet header and one VLAN tag. */
+const ETH_HLEN = 14;
+const VLAN_HLEN = 4;
 
 /** A packet being processed in one namespace, with the kernel's per-skb state. */
 export interface Skb {
@@ -214,8 +217,8 @@ export function devXmit(dev: Link, pkt: Packet): string | null {
       const peer = dev.peer;
       if (!peer) return null;
       const ipLen = pkt.ip ? pkt.ip.totalLength : 0;
-      if (ipLen > peer.mtu) {
-        // __dev_forward_skb: the frame is too big for the receiving end
+      if (frameLength(pkt) > peer.mtu + ETH_HLEN + VLAN_HLEN) {
+        // __dev_forward_skb: is_skb_forwardable finds the frame too big for the receiving end
         dev.stats.txDropped++;
         drop(ns, pkt, 'PKT_TOO_BIG', `${ipLen}-byte packet is larger than the MTU ${peer.mtu} of ${peer.name}, the other end of the veth: dropped`, dev);
         return 'ENOBUFS';
@@ -293,7 +296,7 @@ function bridgeXmit(br: Link, pkt: Packet): void {
       const port = br.ns.linkByIndex(e.port);
       if (port && port.portForwarding) {
         emit(br.ns, 'bridge', pkt, `${br.name}: ${dst} is behind port ${port.name}: forward`, br, { bridge: { bridge: br.name, action: 'forward', ports: [port.name] } });
-        devXmit(port, pkt);
+        bridgePortXmit(br, port, pkt);
         return;
       }
     }
@@ -303,7 +306,21 @@ function bridgeXmit(br: Link, pkt: Packet): void {
     return;
   }
   emit(br.ns, 'bridge', pkt, `${br.name}: flood to ${ports.map((p) => p.name).join(', ')}`, br, { bridge: { bridge: br.name, action: 'flood', ports: ports.map((p) => p.name) } });
-  for (const p of ports) devXmit(p, pkt);
+  for (const p of ports) bridgePortXmit(br, p, pkt);
+}
+
+/**
+ * br_dev_queue_push_xmit: a frame leaves the bridge by one of its ports. is_skb_forwardable
+ * refuses a frame longer than the port's MTU + 14 + 4 bytes: the bridge frees it without a word,
+ * no ICMP, no counter, because a bridge does not do IP and cannot fragment.
+ */
+function bridgePortXmit(br: Link, out: Link, pkt: Packet): void {
+  const len = frameLength(pkt);
+  if (len > out.mtu + ETH_HLEN + VLAN_HLEN) {
+    drop(br.ns, pkt, 'PKT_TOO_BIG', `${br.name}: ${len}-byte frame is too big for port ${out.name} (MTU ${out.mtu}, at most ${out.mtu + ETH_HLEN + VLAN_HLEN} bytes with the Ethernet header and a VLAN tag): discarded silently, a bridge sends no ICMP`, out);
+    return;
+  }
+  devXmit(out, pkt);
 }
 
 /** br_handle_frame: a frame arrives on bridge port `port`. */
@@ -400,7 +417,7 @@ function bridgeForward(br: Link, inPort: Link, out: Link, pkt: Packet, pre: Skb 
     if (!postRouting(skb, br)) return;
     pkt = skb.pkt;
   }
-  devXmit(out, pkt);
+  bridgePortXmit(br, out, pkt);
 }
 
 // ---- ARP and the neighbour table ------------------------------------------------------------------------
@@ -788,9 +805,12 @@ function ipvsSchedule(skb: Skb, hook: Hook, dev: Link | null): boolean {
   const proto = p.tcp ? 'tcp' : p.udp ? 'udp' : null;
   if (!proto) return false;
   const dport = p.tcp ? p.tcp.dport : p.udp!.dport;
-  const svc = ns.ipvs.get(`${proto}:${ip.dst}:${dport}`) ?? ns.ipvs.get(`${proto}:0:${dport}`);
+  // a service for one port, one for that port on any local address, or a firewall-mark service
+  // (Docker's VIPs) that takes every port of the address: port 0, real servers keep the port
+  const svc = ns.ipvs.get(`${proto}:${ip.dst}:${dport}`) ?? ns.ipvs.get(`${proto}:0:${dport}`) ?? ns.ipvs.get(`${proto}:${ip.dst}:0`);
   if (!svc || (svc.vip === 0 && !ns.isLocalAddr(ip.dst)) || !svc.backends.length) return false;
-  const real = svc.backends[svc.next % svc.backends.length];
+  const pick = svc.backends[svc.next % svc.backends.length];
+  const real = pick.port === 0 ? { addr: pick.addr, port: dport } : pick;
   svc.next++;
   const e = skb.ct!;
   e.reply = { ...e.reply, src: real.addr, sport: real.port };
@@ -1383,6 +1403,7 @@ function vxlanXmit(dev: Link, pkt: Packet): void {
     drop(ns, pkt, 'IP_OUTNOROUTES', `${dev.name}: no route to the remote VTEP ${formatIpv4(remote)}`, dev);
     return;
   }
+  if (!r.local && tunnelCheckPmtu(dev, pkt, under.mtuToward(remote, r.dev.mtu) - VXLAN_HEADROOM)) return;
   const src = v.local ?? r.src;
   const sport = 32768 + (flowHash(pkt) % (60999 - 32768 + 1));
   const inner: Packet = pkt;
@@ -1397,6 +1418,48 @@ function vxlanXmit(dev: Link, pkt: Packet): void {
   const sized: Packet = { ...outer, ip: { ...outer.ip!, totalLength: ipTotalLength(outer) } };
   emit(ns, 'encap', sized, `${dev.name} wraps the frame in VXLAN (VNI ${v.vni}): UDP ${formatIpv4(src)}:${sport} > ${formatIpv4(remote)}:${v.dstport}, +50 bytes`, dev);
   ipOutput(under, sized, { by: `${dev.name} (VXLAN)`, oif: underDev });
+}
+
+/** Outer IPv4 (20) + UDP (8) + VXLAN (8) + inner Ethernet (14) headers. */
+const VXLAN_HEADROOM = 50;
+
+/**
+ * skb_tunnel_check_pmtu, for a frame about to be wrapped: does its IP packet fit the MTU of the
+ * route to the remote VTEP less the 50 bytes of encapsulation? When it does not, and the VXLAN
+ * device is a bridge port (Docker's overlays), the kernel answers an IPv4 packet that has DF set
+ * (and no other fragment bits) with an ICMP "fragmentation needed" carrying that MTU, built as if
+ * from the packet's destination and handed back into the device as if it had arrived
+ * (iptunnel_pmtud_build_icmp, vxlan_encap_bypass); the original is consumed. A routed VXLAN device
+ * only lowers the path MTU of the route the packet took. Anything else is encapsulated as it is:
+ * the outer header never has DF (the vxlan `df` default is unset), so the host fragments it if
+ * its own MTU is smaller. Returns true when the frame was consumed.
+ */
+function tunnelCheckPmtu(dev: Link, pkt: Packet, mtu: number): boolean {
+  const ns = dev.ns;
+  const ip = pkt.ip;
+  const len = ip ? ip.totalLength : frameLength(pkt) - ETH_HLEN;
+  if (len <= mtu) return false;
+  if (!dev.master) {
+    // skb_dst_update_pmtu_no_confirm on the route the packet came by
+    if (ip) ns.pmtu.set(ip.dst, { mtu, expires: ns.world.now + 600 * SECOND });
+    return false;
+  }
+  if (!ip || !pkt.eth || mtu < 576 || !ip.df || ip.mf || ip.fragOffset !== 0) return false;
+  if (ip.dst === 0xffffffff || ip.dst >>> 28 === 0xe || ip.src === 0 || ip.src >>> 24 === 127 || ip.src === 0xffffffff || ip.src >>> 28 === 0xe) return false;
+  if (pkt.icmp && isIcmpError(pkt)) return false;
+  const quoted: Packet = { ...pkt, eth: undefined };
+  const err: Packet = {
+    id: ns.world.nextPacketId(),
+    eth: { src: pkt.eth.dst, dst: pkt.eth.src, type: 'ipv4' },
+    ip: { src: ip.dst, dst: ip.src, ttl: ip.ttl, proto: IPPROTO_ICMP, id: 0, df: true, mf: false, fragOffset: 0, totalLength: 0 },
+    icmp: { type: ICMP_DEST_UNREACH, code: ICMP_FRAG_NEEDED, original: quoted, mtu },
+    payloadLen: 0,
+  };
+  const sized: Packet = { ...err, ip: { ...err.ip!, totalLength: ipTotalLength(err) } };
+  drop(ns, pkt, 'FRAG_NEEDED', `${dev.name}: the ${len}-byte packet does not fit the path to the remote VTEP once wrapped (room for ${mtu} bytes): not sent; the tunnel answers with ICMP fragmentation needed`, dev);
+  emit(ns, 'send', sized, `${dev.name} (bridged tunnel PMTU discovery) answers ${formatIpv4(ip.src)} with ICMP ${icmpText(ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu)}, as if from ${formatIpv4(ip.dst)}`, dev);
+  ns.world.sched.after(1, () => netifRx(dev, sized));
+  return true;
 }
 
 function flowHash(p: Packet): number {
@@ -1420,10 +1483,15 @@ function flowHash(p: Packet): number {
 /** vxlan_rcv: a UDP datagram reached a VXLAN port in `ns`. Returns true when a VXLAN socket took it. */
 export function processVxlan(ns: Netns, skb: Skb): boolean {
   const p = skb.pkt;
-  if (!p.udp || !p.vxlan || !p.inner) return false;
+  if (!p.udp) return false;
   const port = p.udp.dport;
   const devs = ns.world.allNamespaces().flatMap((n) => n.allLinks()).filter((l) => l.vxlan && l.vxlan.underlay === ns && l.vxlan.dstport === port && l.adminUp);
   if (!devs.length) return false;
+  if (!p.vxlan || !p.inner) {
+    // the port belongs to the VXLAN socket: anything without a VXLAN header is discarded, no ICMP
+    drop(ns, p, 'VXLAN_INVALID_HDR', `UDP ${port} is VXLAN's (${devs.map((d) => d.name).join(', ')}): a datagram without a valid VXLAN header is discarded`, skb.inDev);
+    return true;
+  }
   const dev = devs.find((l) => l.vxlan!.vni === p.vxlan!.vni);
   if (!dev) {
     drop(ns, p, 'VXLAN_VNI_MISMATCH', `VXLAN packet for VNI ${p.vxlan.vni} on UDP ${port}: no VXLAN device with that VNI here (${devs.map((d) => `${d.name} has VNI ${d.vxlan!.vni}`).join(', ')})`, skb.inDev);

@@ -40,6 +40,7 @@ export type DropReason =
   | 'NO_SOCKET'
   | 'TCP_RESET'
   | 'VXLAN_VNI_MISMATCH'
+  | 'VXLAN_INVALID_HDR'
   | 'VXLAN_NO_REMOTE'
   | 'BRIDGE_PORT_STATE'
   | 'MACVLAN_NO_PATH'

@@ -124,6 +124,8 @@ export class TcpConn {
   }
   private finSent = false;
   private finReceived = false;
+  /** segments that arrived ahead of a gap, by sequence number (tcp_data_queue_ofo) */
+  private ofo = new Map<number, Packet>();
   /** our receive window in bytes and the scale we announced for it */
   private rcvWnd = 64240;
   private rcvWscale = 7;
@@ -300,13 +302,49 @@ export class TcpConn {
   /** An ICMP error about one of our segments (tcp_v4_err). */
   icmpError(info: IcmpErrorInfo): void {
     if (info.type === 3 && info.code === 4) {
-      // fragmentation needed: lower the MSS and resend
-      if (info.mtu) this.mss = Math.max(88, info.mtu - 40);
+      if (info.mtu) this.mtuReduced(info.mtu);
       return;
     }
     if (info.type !== 3) return;
     const errno = info.code === 3 ? 'ECONNREFUSED' : info.code === 0 || info.code === 9 || info.code === 6 ? 'ENETUNREACH' : info.code === 2 ? 'ENOPROTOOPT' : 'EHOSTUNREACH';
     if (this.state === 'SYN-SENT' || this.state === 'SYN-RECV') this.fail(errno);
+  }
+
+  /**
+   * tcp_v4_mtu_reduced: the path MTU fell (the ICMP handler has already stored it on the route).
+   * tcp_sync_mss lowers the MSS; tcp_simple_retransmit takes every queued segment now too big as
+   * lost and sends it again at once, cut to the new size (tcp_fragment).
+   */
+  private mtuReduced(mtu: number): void {
+    const mss = Math.max(88, mtu - 40);
+    if (mss >= this.mss || this.state === 'CLOSED' || this.state === 'TIME-WAIT') return;
+    this.mss = mss;
+    const room = Math.min(this.mss, this.peerMss) - 12;
+    const queue: Unacked[] = [];
+    const lost: Unacked[] = [];
+    for (const u of this.unacked) {
+      if (u.flags & TCP_SYN || u.text.length <= room) {
+        queue.push(u);
+        continue;
+      }
+      for (let i = 0; i < u.text.length; i += room) {
+        const text = u.text.slice(i, i + room);
+        const seq = (u.seq + i) >>> 0;
+        const last = i + room >= u.text.length;
+        const piece: Unacked = { seq, end: last ? u.end : (seq + text.length) >>> 0, flags: last ? u.flags : u.flags & ~TCP_FIN, text, len: text.length };
+        queue.push(piece);
+        lost.push(piece);
+      }
+    }
+    this.unacked = queue;
+    if (!lost.length) return;
+    for (const u of lost) {
+      emit(this.ns, 'send', this.segment(u.flags, u.text, u.seq), `${this.owner}: path MTU now ${mtu}, TCP sends the segment again in pieces of ${room} bytes`);
+      this.xmit(u.flags, u.text, u.seq);
+    }
+    this.timer?.cancel();
+    this.timer = null;
+    this.armRetransmit();
   }
 
   // ---- arriving segments ---------------------------------------------------------------------------
@@ -357,7 +395,9 @@ export class TcpConn {
         const text = p.data?.kind === 'bytes' ? p.data.text : '';
         this.handlers.onData?.(text);
       } else {
-        // duplicate or out of order: acknowledge what we have
+        // out of order: keep a segment from beyond a gap until the gap is filled; a duplicate
+        // is dropped; either way acknowledge what we have
+        if (seqLt(this.rcvNxt, t.seq) && !this.ofo.has(t.seq)) this.ofo.set(t.seq, p);
         this.xmit(TCP_ACK);
         return;
       }
@@ -373,8 +413,16 @@ export class TcpConn {
       this.handlers.onEof?.();
       if (this.state === 'TIME-WAIT') this.enterTimeWait();
     }
+    // the gap is filled: what waited behind it is in order now
+    const next = consumed ? this.ofo.get(this.rcvNxt) : undefined;
+    if (next) {
+      this.ofo.delete(this.rcvNxt);
+      for (const [seq] of this.ofo) if (seqLt(seq, this.rcvNxt)) this.ofo.delete(seq);
+      this.onSegment(next);
+      return;
+    }
     if (consumed && this.ackPending && this.state !== 'CLOSED') {
-      if (flags & TCP_FIN || this.state === 'TIME-WAIT') this.xmit(TCP_ACK);
+      if (flags & TCP_FIN || this.state === 'TIME-WAIT' || this.ofo.size) this.xmit(TCP_ACK);
       else this.scheduleDelayedAck();
     }
   }
@@ -455,6 +503,10 @@ function windowScale(ns: Netns): number {
 
 function seqLe(a: number, b: number): boolean {
   return ((b - a) | 0) >= 0;
+}
+
+function seqLt(a: number, b: number): boolean {
+  return ((b - a) | 0) > 0;
 }
 
 /** tcp_v4_rcv: find the socket for an arriving segment, or answer with RST. */

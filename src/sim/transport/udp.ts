@@ -77,6 +77,8 @@ export function processUdp(skb: Skb, broadcast: boolean): void {
     s.onRecv(text, { addr: ip.src, port: u.sport }, p, ip.dst);
     return;
   }
+  // a VXLAN device's socket has the port: it takes (and checks) everything sent there
+  if (!p.vxlan && processVxlan(ns, skb)) return;
   drop(ns, p, 'NO_SOCKET', `UDP port ${u.dport} closed: ICMP port unreachable (nothing listens on ${formatIpv4(ip.dst)}:${u.dport})`, skb.inDev);
   if (!broadcast) icmpSendError(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH);
 }

@@ -172,6 +172,12 @@ export async function bbIfconfig(ctx: CommandContext, bb: Bb): Promise<number> {
     if (e) die(ctx, 'ifconfig', `${e.ioctl}: ${bbStrerror(bb, e.errno)}`);
     ops.push(op);
   };
+  // a container without CAP_NET_ADMIN: the first SIOCSIF* ioctl fails
+  if (ctx.container && !ctx.container.netAdmin && dev) {
+    const first = args[1];
+    const ioctl = first === 'mtu' ? 'SIOCSIFMTU' : first === 'netmask' ? 'SIOCSIFNETMASK' : first === 'broadcast' ? 'SIOCSIFBRDADDR' : first === 'hw' ? 'SIOCSIFHWADDR' : ['up', 'down', 'promisc', '-promisc'].includes(first) ? 'SIOCSIFFLAGS' : 'SIOCSIFADDR';
+    die(ctx, 'ifconfig', `${ioctl}: ${bbStrerror(bb, 'EPERM')}`);
+  }
   const noDev = (ioctl: string) => (dev ? null : { ioctl, errno: 'ENODEV' });
   const unmodelled = (what: string): never => die(ctx, 'ifconfig', `${what} is not modelled by the simulator`);
   /** SIOCSIFFLAGS: up/down, promisc; on an alias only `down` does anything (it deletes the address) */

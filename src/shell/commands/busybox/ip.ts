@@ -187,6 +187,11 @@ export async function bbIp(ctx: CommandContext, bb: Bb): Promise<number> {
       return linkShow(ctx, ns, dev);
     }
     if (matches(verb, 'set') && tail.length && !ns.linkByName(tail[0] === 'dev' ? (tail[1] ?? '') : tail[0])) die(ctx, 'ip', 'SIOCGIFFLAGS: No such device', 2);
+    // BusyBox sets the MTU and the flags with ioctls, which need CAP_NET_ADMIN too
+    if (matches(verb, 'set') && ctx.container && !ctx.container.netAdmin) {
+      if (tail.includes('mtu')) die(ctx, 'ip', 'SIOCSIFMTU: Operation not permitted', 1);
+      if (tail.includes('up') || tail.includes('down')) die(ctx, 'ip', 'SIOCSIFFLAGS: Operation not permitted', 1);
+    }
     return change(ctx, rest);
   }
   if (matches(obj, 'route') || obj === 'r') {

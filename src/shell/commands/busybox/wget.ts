@@ -8,6 +8,7 @@ import type { CommandContext } from '../../context.ts';
 import { SECOND } from '../../../sim/engine/scheduler.ts';
 import { formatIpv4 } from '../../../sim/wire/addr.ts';
 import { TcpConn } from '../../../sim/transport/tcp.ts';
+import { readBody } from '../../../sim/apps/http.ts';
 import { bbResolve } from './ping.ts';
 import { die, getopt, has, last, showUsage, xatou, type Bb, bbStrerror } from './common.ts';
 
@@ -193,19 +194,20 @@ async function fetchOne(ctx: CommandContext, bb: Bb, p: ReturnType<typeof getopt
       die(ctx, 'wget', `can't open '${out}': ${bbStrerror(bb, w.errno)}`);
     }
   }
-  const clen = header('content-length');
-  const total = clen !== undefined && /^\d+$/.test(clen) ? Number(clen) : null;
   if (!quiet) ctx.err(toStdout ? 'writing to stdout\n' : `saving to '${out}'\n`);
-  const bodyLen = () => response.length - headEnd() - 4;
-  await ctx.wait(() => (total !== null && bodyLen() >= total) || closed, limit);
-  const complete = (total !== null && bodyLen() >= total) || closed;
+  // Content-Length, chunked transfer coding (decoded), or until the server closes
+  const progress = () => readBody(head, response.slice(headEnd() + 4), closed);
+  await ctx.wait(() => progress().complete, limit);
+  const got = progress();
+  const complete = got.complete;
+  const total = got.length;
   c.close();
-  const body = response.slice(headEnd() + 4, total !== null ? headEnd() + 4 + total : undefined);
+  const body = got.body;
   if (toStdout) ctx.out(body);
   else ctx.writeFile(out, body);
   if (!complete) {
     if (ctx.interrupt.interrupted && world.now < limit) return 130;
-    die(ctx, 'wget', 'download timed out');
+    die(ctx, 'wget', closed ? 'connection closed prematurely' : 'download timed out');
   }
   if (!quiet) {
     const name = toStdout ? '-' : out.slice(out.lastIndexOf('/') + 1);

@@ -7,10 +7,11 @@
  */
 import type { Command, CommandContext, ContainerPlace, Place } from '../../context.ts';
 import { SECOND } from '../../../sim/engine/scheduler.ts';
-import { DockerError, dockerOn, type BindSpec, type Container, type DockerEngine, type DockerNetwork, type PortSpec } from '../../../sim/docker/engine.ts';
+import { DockerError, dockerOn, hasNetAdmin, type BindSpec, type Container, type DockerEngine, type DockerNetwork, type PortSpec } from '../../../sim/docker/engine.ts';
 import { normalizePath } from '../../../sim/net/fs.ts';
 import { allImages, findImage, imageId } from '../../../sim/docker/images.ts';
 import { subnetText } from '../../../sim/docker/ipam.ts';
+import { whoamiFlags, WHOAMI_USAGE } from '../../../sim/docker/services.ts';
 import { formatIpv4 } from '../../../sim/wire/addr.ts';
 import { all, bool, flag, FlagError, parseFlags, type FlagSpec, type Parsed } from './args.ts';
 import { tabwrite } from './template.ts';
@@ -60,7 +61,7 @@ function needArgs(ctx: CommandContext, path: string, usage: string, p: Parsed, m
 // ---- places and processes ------------------------------------------------------------------------
 
 export function containerPlace(e: DockerEngine, c: Container): Place {
-  const cp: ContainerPlace = { id: c.id, name: c.name, hostname: c.hostname, toolbox: c.networkMode === 'host' && c.image.info.toolbox === 'scratch' ? 'scratch' : c.image.info.toolbox };
+  const cp: ContainerPlace = { id: c.id, name: c.name, hostname: c.hostname, toolbox: c.networkMode === 'host' && c.image.info.toolbox === 'scratch' ? 'scratch' : c.image.info.toolbox, netAdmin: hasNetAdmin(c.spec) };
   return { host: e.host, ns: c.netns!, container: cp };
 }
 
@@ -114,6 +115,13 @@ function effectiveCommand(c: Container): string[] {
 function startProcess(ctx: CommandContext, e: DockerEngine, c: Container, o: { detached: boolean; interactive: boolean }): Promise<number> | null {
   const argv = effectiveCommand(c);
   if (!c.spec.cmd.length && !c.spec.entrypoint && c.image.info.services.length) return null;
+  if (c.image.info.serverArgs && !c.spec.entrypoint) {
+    // the image's binary takes the command as its flags (the engine started the server)
+    const f = whoamiFlags(c.spec.cmd, c.spec.env ?? []);
+    if (!('error' in f)) return null;
+    c.logs += `${f.error}\n${WHOAMI_USAGE}`;
+    return Promise.resolve(2);
+  }
   const name = argv.length ? base(argv[0]) : '';
   if (!argv.length) return Promise.resolve(0);
   if (SHELLS.has(name) && argv.length === 1) {
@@ -315,6 +323,8 @@ async function runOrCreate(ctx: CommandContext, e: DockerEngine, argv: readonly 
       restart: flag(p, 'restart'),
       labels: Object.fromEntries(all(p, 'label').map((l) => [l.split('=')[0], l.split('=').slice(1).join('=')])),
       binds,
+      capAdd: all(p, 'cap-add'),
+      privileged: bool(p, 'privileged'),
     });
   } catch (err) {
     if (err instanceof DockerError) return runError(ctx, sub, err.message);

@@ -167,7 +167,7 @@ export async function serviceCommand(ctx: CommandContext, e: DockerEngine, argv:
   if (!managerOnly(ctx, e)) return 1;
   const s = e.swarm!;
   if (sub === 'create') {
-    const q = p(ctx, 'service create', rest, [{ long: 'name', value: true }, { long: 'replicas', value: true }, { long: 'network', value: true, repeat: true }, { long: 'publish', short: 'p', value: true, repeat: true }, { long: 'detach', short: 'd' }, { long: 'mode', value: true }, { long: 'env', short: 'e', value: true, repeat: true }], false);
+    const q = p(ctx, 'service create', rest, [{ long: 'name', value: true }, { long: 'replicas', value: true }, { long: 'network', value: true, repeat: true }, { long: 'publish', short: 'p', value: true, repeat: true }, { long: 'detach', short: 'd' }, { long: 'mode', value: true }, { long: 'env', short: 'e', value: true, repeat: true }, { long: 'constraint', value: true, repeat: true }, { long: 'cap-add', value: true, repeat: true }], false);
     if (typeof q === 'number') return q;
     if (!q.args.length) {
       ctx.err(`"docker service create" requires at least 1 argument.\nSee 'docker service create --help'.\n`);
@@ -184,10 +184,14 @@ export async function serviceCommand(ctx: CommandContext, e: DockerEngine, argv:
       }
       ports.push({ proto: (m[3] ?? 'tcp') as 'tcp' | 'udp', published: Number(m[1]), target: Number(m[2]) });
     }
+    const constraints = all(q, 'constraint');
+    for (const c of constraints) {
+      if (!/^\s*[\w.-]+\s*(==|!=)\s*\S+\s*$/.test(c)) return fail(ctx, `rpc error: code = InvalidArgument desc = constraint expected one operator from ==, !=`);
+    }
     const replicas = Number(flag(q, 'replicas') ?? 1);
     const name = flag(q, 'name') ?? `${image.replace(/[:/].*$/, '')}_${s.newTaskId().slice(0, 6)}`;
     try {
-      const svc = createService(s, e, { name, image, cmd, replicas, networks: all(q, 'network'), ports });
+      const svc = createService(s, e, { name, image, cmd, replicas, networks: all(q, 'network'), ports, constraints, env: all(q, 'env'), capAdd: all(q, 'cap-add') });
       ctx.out(`${svc.id}\n`);
       if (!bool(q, 'detach')) {
         ctx.out(`overall progress: ${replicas} out of ${replicas} tasks \n`);
@@ -243,7 +247,15 @@ export async function serviceCommand(ctx: CommandContext, e: DockerEngine, argv:
       if (!svc) return fail(ctx, `no such service: ${ref}`);
       const doc = {
         ID: svc.id,
-        Spec: { Name: svc.spec.name, Mode: { Replicated: { Replicas: svc.replicas } }, TaskTemplate: { ContainerSpec: { Image: svc.spec.image, Args: svc.spec.cmd.length ? svc.spec.cmd : undefined } } },
+        Spec: {
+          Name: svc.spec.name,
+          Mode: { Replicated: { Replicas: svc.replicas } },
+          TaskTemplate: {
+            ContainerSpec: { Image: svc.spec.image, Args: svc.spec.cmd.length ? svc.spec.cmd : undefined, Env: svc.spec.env?.length ? svc.spec.env : undefined },
+            Placement: svc.spec.constraints?.length ? { Constraints: svc.spec.constraints } : {},
+            Networks: svc.spec.networks.map((n) => ({ Target: e.findNetwork(n)?.id ?? n })),
+          },
+        },
         Endpoint: { Spec: { Mode: 'vip', Ports: svc.spec.ports.map((x) => ({ Protocol: x.proto, TargetPort: x.target, PublishedPort: x.published, PublishMode: 'ingress' })) }, VirtualIPs: [...svc.vips].map(([id, ip]) => ({ NetworkID: id, Addr: `${formatIpv4(ip)}/${s.networks.get(id)!.pool!.subnet.len}` })) },
       };
       const format = flag(q, 'format');

@@ -261,6 +261,12 @@ async function ipMain(ctx: CommandContext, argv: readonly string[]): Promise<num
   if (!obj) die(ctx, `Object "${objWord}" is unknown, try "ip help".`, 1);
   const w = new Words(rest.slice(1));
   const place: Place = { host: ctx.host, ns: ctx.ns };
+  // a container without CAP_NET_ADMIN (Docker's default) may look but not change: the kernel
+  // refuses every netlink request that would
+  if (ctx.container && !ctx.container.netAdmin && changes(obj, rest[1])) {
+    if (rest[1] !== undefined && matches(rest[1], 'flush')) die(ctx, 'Failed to send flush request: Operation not permitted', 1);
+    die(ctx, 'RTNETLINK answers: Operation not permitted', 2);
+  }
   switch (obj) {
     case 'link':
       return doLink(ctx, place, w, o);
@@ -281,6 +287,13 @@ async function ipMain(ctx: CommandContext, argv: readonly string[]): Promise<num
     default:
       die(ctx, `ip ${obj}: this object is not modelled by the simulator (see docs/support-matrix.md)`, 255);
   }
+}
+
+/** Whether `ip OBJECT VERB` asks the kernel for a change (rather than a listing). */
+function changes(obj: string, verb: string | undefined): boolean {
+  if (verb === undefined || !['link', 'address', 'route', 'neighbor', 'neighbour', 'rule'].includes(obj)) return false;
+  if (['show', 'list', 'lst', 'get', 'help'].some((k) => matches(verb, k))) return false;
+  return ['add', 'delete', 'set', 'change', 'replace', 'append', 'prepend', 'flush'].some((k) => matches(verb, k)) || verb === 'del';
 }
 
 function flagsBack(o: Opts): string[] {
