@@ -88,6 +88,37 @@ describe('docker from underneath', () => {
     expect((await runLine(s, 'docker exec c1 ping -c 1 -W 1 8.8.8.8')).exitCode).toBe(0);
   });
 
+  it('systemctl restart docker puts its jumps back at the top of FORWARD, keeps DOCKER-USER and the FORWARD policy', async () => {
+    const s = await docker(['docker run -dit --name c1 --restart unless-stopped alpine ash']);
+    await runLine(s, 'iptables -I DOCKER-USER -i eth0 ! -s 10.0.0.0/24 -m conntrack --ctstate NEW -j DROP');
+    // a hardening script: FORWARD flushed, then its own rules (one inserted at the top)
+    await runLine(s, 'iptables -F FORWARD');
+    await runLine(s, 'iptables -A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT');
+    await runLine(s, 'iptables -I FORWARD -i eth0 -j DROP');
+    await runLine(s, 'iptables -t nat -A POSTROUTING -o wg0 -j MASQUERADE');
+    expect((await runLine(s, 'docker exec c1 ping -c 1 -W 1 8.8.8.8')).exitCode).toBe(1);
+    expect((await runLine(s, 'systemctl restart docker')).exitCode).toBe(0);
+    const filter = await out(s, 'iptables -S');
+    expect(filter).toContain('-P FORWARD DROP\n');
+    // EnsureJumpRule: deleted and inserted at the head, DOCKER-USER above DOCKER-FORWARD
+    expect(filter).toContain('-A FORWARD -j DOCKER-USER\n-A FORWARD -j DOCKER-FORWARD\n-A FORWARD -i eth0 -j DROP\n-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n');
+    expect(filter).toContain('-A DOCKER-USER ! -s 10.0.0.0/24 -i eth0 -m conntrack --ctstate NEW -j DROP\n');
+    expect(filter.match(/-j DOCKER-USER/g)).toHaveLength(1);
+    // the user's own MASQUERADE stays beside Docker's
+    expect(await out(s, 'iptables -t nat -S POSTROUTING')).toBe('-P POSTROUTING ACCEPT\n-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE\n-A POSTROUTING -o wg0 -j MASQUERADE\n');
+    expect((await runLine(s, 'docker exec c1 ping -c 1 -W 1 8.8.8.8')).exitCode).toBe(0);
+  });
+
+  it('systemctl restart docker does not close a FORWARD policy the admin opened, and puts a deleted MASQUERADE back', async () => {
+    const s = await docker([]);
+    await runLine(s, 'iptables -P FORWARD ACCEPT');
+    await runLine(s, 'iptables -t nat -D POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE');
+    await runLine(s, 'systemctl restart docker');
+    // forwarding was already on, so the daemon leaves the policy alone (setupIPv4Forwarding)
+    expect(await out(s, 'iptables -S FORWARD')).toBe('-P FORWARD ACCEPT\n-A FORWARD -j DOCKER-USER\n-A FORWARD -j DOCKER-FORWARD\n');
+    expect(await out(s, 'iptables -t nat -S POSTROUTING')).toContain('-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE\n');
+  });
+
   it('ip_forward=0 stops outbound traffic; 1 restores it', async () => {
     const s = await docker(['docker run -dit --name c1 alpine ash']);
     await runLine(s, 'sysctl -w net.ipv4.ip_forward=0');
