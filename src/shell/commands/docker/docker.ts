@@ -116,6 +116,17 @@ function startProcess(ctx: CommandContext, e: DockerEngine, c: Container, o: { d
 
 const procs = new Map<string, { kill(): void }>();
 
+/** Start a started container's main process in the background (compose, restart policies). */
+export function runMainProcess(ctx: CommandContext, e: DockerEngine, c: Container): void {
+  ensureToolboxes();
+  watch(e, c, startProcess(ctx, e, c, { detached: true, interactive: !!c.spec.interactive }), c.startedAt!);
+}
+
+/** Kill a container's main process (before the container is stopped or removed). */
+export function killMainProcess(c: Container): void {
+  stopProcess(c);
+}
+
 /** Start the main processes of containers the daemon just started again (restart policies). */
 export function resumeContainers(ctx: CommandContext, e: DockerEngine, cs: readonly Container[]): void {
   ensureToolboxes();
