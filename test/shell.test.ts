@@ -56,6 +56,27 @@ describe('shell language over the simulator', () => {
     expect((await runLine(s, 'ls /run/netns')).output).toBe('router\n');
   });
 
+  it('sysctl -p and --system load settings from files, in procps-ng 4.0.2\'s order and format', async () => {
+    const s = await session('bare', ['mkdir -p /etc/sysctl.d /usr/lib/sysctl.d']);
+    const none = await runLine(s, 'sysctl -p');
+    expect(none.output).toBe('sysctl: cannot open "/etc/sysctl.conf": No such file or directory\n');
+    expect(none.exitCode).toBe(255);
+    await runLine(s, "printf '# hardening\\nnet.ipv4.ip_forward = 0\\n-net.ipv4.no_such_key = 1\\n;old\\nnot a setting\\n' > /etc/sysctl.d/60-net.conf");
+    // the same name in /usr/lib/sysctl.d is hidden by /etc's; files apply in name order, sysctl.conf last
+    await runLine(s, "printf 'net.ipv4.ip_forward = 1\\n' > /usr/lib/sysctl.d/60-net.conf");
+    await runLine(s, "printf 'net.ipv4.ip_default_ttl=64\\n' > /usr/lib/sysctl.d/50-ttl.conf");
+    await runLine(s, "printf 'net.ipv4.conf.all.rp_filter = 2\\n' > /etc/sysctl.conf");
+    await runLine(s, 'sysctl -w net.ipv4.ip_forward=1');
+    const sys = await runLine(s, 'sysctl --system');
+    expect(sys.exitCode).toBe(0);
+    expect(sys.output).toBe('* Applying /usr/lib/sysctl.d/50-ttl.conf ...\nnet.ipv4.ip_default_ttl = 64\n* Applying /etc/sysctl.d/60-net.conf ...\nnet.ipv4.ip_forward = 0\nsysctl: /etc/sysctl.d/60-net.conf(5): invalid syntax, continuing...\n* Applying /etc/sysctl.conf ...\nnet.ipv4.conf.all.rp_filter = 2\n');
+    expect((await runLine(s, 'cat /proc/sys/net/ipv4/ip_forward')).output).toBe('0\n');
+    const p = await runLine(s, 'sysctl -q -p /usr/lib/sysctl.d/60-net.conf');
+    expect(p.output).toBe('');
+    expect((await runLine(s, 'sysctl -n net.ipv4.ip_forward')).output).toBe('1\n');
+    expect((await runLine(s, "printf 'net.ipv4.nope = 1\\n' > /tmp/x.conf; sysctl -p /tmp/x.conf")).output).toBe('sysctl: cannot stat /proc/sys/net/ipv4/nope: No such file or directory\n');
+  });
+
   it('`ip netns exec red bash` opens a shell inside red until exit', async () => {
     const s = await session('bare', VETH);
     await runLine(s, 'ip netns exec red bash');
