@@ -157,6 +157,15 @@ describe('docker from underneath', () => {
     expect(await out(s, 'docker logs py')).toContain('"GET / HTTP/1.1" 200 -');
   });
 
+  it('python3 in a container without -t buffers its stdout: docker logs shows only the access log', async () => {
+    const s = await docker(['docker run -d --name a -p 8080:8000 python python3 -m http.server 8000', 'docker run -d --name b -e PYTHONUNBUFFERED=1 python python3 -m http.server 8000', 'docker run -dt --name c python python3 -m http.server --bind 127.0.0.1 8000', 'docker run -d --name d python python3 -u -m http.server 8000']);
+    await runLine(s, 'curl -s -o /dev/null http://localhost:8080/');
+    expect(await out(s, 'docker logs a')).toMatch(/^172\.17\.0\.1 - - \[05\/Jan\/2026 09:00:\d\d\] "GET \/ HTTP\/1\.1" 200 -\n$/);
+    expect(await out(s, 'docker logs b')).toBe('Serving HTTP on 0.0.0.0 port 8000 (http://0.0.0.0:8000/) ...\n');
+    expect(await out(s, 'docker logs c')).toBe('Serving HTTP on 127.0.0.1 port 8000 (http://127.0.0.1:8000/) ...\n');
+    expect(await out(s, 'docker logs d')).toBe('Serving HTTP on 0.0.0.0 port 8000 (http://0.0.0.0:8000/) ...\n');
+  });
+
   it('the default bridge has no DNS; a user-defined network answers names at 127.0.0.11', async () => {
     const s = await docker(['docker network create app', 'docker run -dit --name a --network app alpine ash', 'docker run -dit --name b --network app alpine ash', 'docker run -dit --name c alpine ash']);
     expect(await out(s, 'docker exec a cat /etc/resolv.conf')).toContain('nameserver 127.0.0.11\noptions ndots:0\n');

@@ -108,7 +108,14 @@ function startProcess(ctx: CommandContext, e: DockerEngine, c: Container, o: { d
   }
   if (name === 'tail' && argv.includes('-f')) return null;
   const place = containerPlace(e, c);
-  const sink = { out: (t: string) => (c.logs += t), err: (t: string) => (c.logs += t) };
+  // with -t the process writes to a pseudo-terminal, and programs behave as on a terminal
+  // the container's environment: the image's, HOSTNAME, HOME, then -e
+  const env = new Map<string, string>([['HOSTNAME', c.hostname], ['HOME', '/root']]);
+  for (const kv of [...c.image.info.env, ...(c.spec.env ?? [])]) {
+    const i = kv.indexOf('=');
+    if (i > 0) env.set(kv.slice(0, i), kv.slice(i + 1));
+  }
+  const sink = { out: (t: string) => (c.logs += t), err: (t: string) => (c.logs += t), tty: !!c.spec.tty, env };
   const p = ctx.detach(argv, place, sink);
   procs.set(c.id, p);
   return p.exited;
