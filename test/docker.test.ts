@@ -71,6 +71,33 @@ describe('docker from underneath', () => {
     expect(r.events.some((e) => e.kind === 'deliver' && e.summary.includes('docker-proxy'))).toBe(true);
   });
 
+  it('a published port with nothing listening behind it: refused through DNAT, reset through docker-proxy', async () => {
+    // -p 8080:80 while the server listens on 8000; -p 9090:8000 to a server bound to 127.0.0.1
+    const s = await docker(['docker run -d --name wrongport -p 8080:80 python python3 -m http.server 8000', 'docker run -d --name loopback -p 9090:8000 python python3 -m http.server --bind 127.0.0.1 8000']);
+    const gw = new Session(s.world, { startHost: 'gateway' });
+    for (const port of [8080, 9090]) {
+      // from the LAN: DNAT sends the SYN to the container, whose kernel answers with a RST
+      const lan = await runLine(gw, `curl -sS http://10.0.0.10:${port}/`);
+      expect(lan.exitCode).toBe(7);
+      expect(lan.output).toMatch(new RegExp(`^curl: \\(7\\) Failed to connect to 10\\.0\\.0\\.10 port ${port} after \\d+ ms: Couldn't connect to server\\n$`));
+      expect(lan.events.some((e) => e.kind === 'send' && e.summary.includes('[R.]') && e.at.ns !== 'root')).toBe(true);
+      // from the host to its own LAN address: nat OUTPUT's DNAT, the same refusal
+      const own = await runLine(s, `curl -sS http://10.0.0.10:${port}/`);
+      expect(own.exitCode).toBe(7);
+      // from the host to localhost: docker-proxy accepts, fails to reach the container, resets
+      const local = await runLine(s, `curl -sS http://localhost:${port}/`);
+      expect(local.exitCode).toBe(56);
+      expect(local.output).toBe('curl: (56) Recv failure: Connection reset by peer\n');
+    }
+    // the listener as the container's namespace shows it
+    expect(await out(s, 'docker run --rm --network container:loopback nicolaka/netshoot ss -ltn')).toContain('127.0.0.1:8000');
+    // fixed: the right container port, and a server on every address
+    await runLine(s, 'docker rm -f wrongport loopback');
+    await runLine(s, 'docker run -d --name web -p 8080:8000 python python3 -m http.server 8000');
+    expect((await runLine(gw, 'curl -s -o /dev/null -w "%{http_code}" http://10.0.0.10:8080/')).output).toBe('200');
+    expect((await runLine(s, 'curl -s -o /dev/null -w "%{http_code}" http://localhost:8080/')).output).toBe('200');
+  });
+
   it('a second -p on the same host port is refused', async () => {
     const s = await docker(['docker run -d --name a -p 8080:80 nginx']);
     const r = await runLine(s, 'docker run -d --name b -p 8080:80 nginx');
