@@ -77,6 +77,28 @@ describe('shell language over the simulator', () => {
     expect((await runLine(s, "printf 'net.ipv4.nope = 1\\n' > /tmp/x.conf; sysctl -p /tmp/x.conf")).output).toBe('sysctl: cannot stat /proc/sys/net/ipv4/nope: No such file or directory\n');
   });
 
+  it('pathname expansion: sorted matches, quoted characters literal, dot files hidden, no match left as written', async () => {
+    const s = await session('bare', ['mkdir -p /etc/sysctl.d/sub /srv/a /srv/b']);
+    for (const f of ['/etc/sysctl.d/99-z.conf', '/etc/sysctl.d/10-a.conf', '/etc/sysctl.d/.hidden.conf', '/etc/sysctl.d/README', '/etc/sysctl.d/sub/x.conf', '/srv/a/compose.yaml', '/srv/b/compose.yaml']) await runLine(s, `echo x > ${f}`);
+    expect((await runLine(s, 'echo /etc/sysctl.d/*.conf')).output).toBe('/etc/sysctl.d/10-a.conf /etc/sysctl.d/99-z.conf\n');
+    expect((await runLine(s, 'echo /etc/sysctl.d/.*.conf /srv/*/compose.yaml')).output).toBe('/etc/sysctl.d/.hidden.conf /srv/a/compose.yaml /srv/b/compose.yaml\n');
+    expect((await runLine(s, 'cd /etc/sysctl.d && echo ?0-*.conf [9]* */x.conf')).output).toBe('10-a.conf 99-z.conf sub/x.conf\n');
+    expect((await runLine(s, 'echo "*.conf" \\*.conf /nope/*.conf *.yaml')).output).toBe('*.conf *.conf /nope/*.conf *.yaml\n');
+    expect((await runLine(s, 'P="/srv/*/compose.yaml"; echo $P "$P"')).output).toBe('/srv/a/compose.yaml /srv/b/compose.yaml /srv/*/compose.yaml\n');
+    expect((await runLine(s, 'for f in /srv/*; do echo "[$f]"; done')).output).toBe('[/srv/a]\n[/srv/b]\n');
+  });
+
+  it('grep -r searches directories file by file; an unreadable operand is reported in turn and gives status 2', async () => {
+    const s = await session('bare', ['mkdir -p /etc/sysctl.d/sub']);
+    await runLine(s, "printf 'a = 1\\nnet.ipv4.ip_forward = 0\\n' > /etc/sysctl.d/60-net.conf");
+    await runLine(s, "printf 'net.ipv4.ip_forward=1\\n' > /etc/sysctl.d/sub/x.conf");
+    const r = await runLine(s, 'grep -r ip_forward /etc/sysctl.d /etc/sysctl.conf');
+    expect(r.output).toBe('/etc/sysctl.d/60-net.conf:net.ipv4.ip_forward = 0\n/etc/sysctl.d/sub/x.conf:net.ipv4.ip_forward=1\ngrep: /etc/sysctl.conf: No such file or directory\n');
+    expect(r.exitCode).toBe(2);
+    expect((await runLine(s, 'cd /etc/sysctl.d && grep -rn forward')).output).toBe('60-net.conf:2:net.ipv4.ip_forward = 0\nsub/x.conf:1:net.ipv4.ip_forward=1\n');
+    expect((await runLine(s, 'grep -rs ip_forward /nope; echo $?')).output).toBe('2\n');
+  });
+
   it('`ip netns exec red bash` opens a shell inside red until exit', async () => {
     const s = await session('bare', VETH);
     await runLine(s, 'ip netns exec red bash');

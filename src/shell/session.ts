@@ -217,6 +217,10 @@ export class Session {
       },
       isDirectory: (path, cwd) => statPath(place, resolvePath(path, cwd)) === 'dir',
       isFile: (path, cwd) => statPath(place, resolvePath(path, cwd)) === 'file',
+      listDir: (path, cwd) => {
+        const r = listDir(place, resolvePath(path, cwd));
+        return r.ok ? r.value : null;
+      },
       startJob: (text) => session.startJob(text),
       finishJob: (n, status) => session.finishJob(n, status),
     };
