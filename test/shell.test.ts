@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Session, runLine } from '../src/shell/index.ts';
 import { run, world } from './helpers.ts';
+import { loadScenarioText } from '../src/sim/scenario/load.ts';
 
 async function session(name: 'bare' | 'linux', setup: string[] = []) {
   const s = new Session(world(name), {});
@@ -164,5 +165,20 @@ describe('multi-host', () => {
     const r = await runLine(s, 'ssh 198.51.100.1 hostname');
     expect(r.exitCode).toBe(255);
     expect(r.output).toMatch(/^ssh: connect to host 198\.51\.100\.1 port 22: Connection refused\n$/);
+  });
+
+  it('ssh leaves the remote command\'s own options alone (-o, -p after the command word)', async () => {
+    const r = loadScenarioText(`hosts:
+  - name: a
+    interfaces: [{ name: eth0, segment: lan, address: 10.1.0.1/24 }]
+  - name: b
+    interfaces: [{ name: eth0, segment: lan, address: 10.1.0.2/24 }]
+`, 1);
+    if (!r.ok) throw new Error(r.errors.join('; '));
+    const s = new Session(r.world, { startHost: 'a' });
+    expect((await runLine(s, 'ssh -p 22 b mkdir -p /srv/x')).exitCode).toBe(0);
+    // the words are joined and parsed again by the remote shell, as OpenSSH does
+    expect((await runLine(s, `ssh b -l root 'echo hi > /srv/x/f'`)).exitCode).toBe(0);
+    expect((await runLine(s, 'ssh b head -n 1 -q /srv/x/f')).output).toBe('hi\n');
   });
 });

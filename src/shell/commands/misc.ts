@@ -275,9 +275,15 @@ export const sshCommand: Command = {
   async run(ctx) {
     const args = ctx.argv.slice(1);
     const rest: string[] = [];
+    // options, the destination, options again (OpenSSH parses once more after the host), then
+    // the remote command, left alone from its first word on
     for (let i = 0; i < args.length; i++) {
+      if (rest.length === 1 && !args[i].startsWith('-')) {
+        rest.push(...args.slice(i));
+        break;
+      }
       if (args[i] === '-o' || args[i] === '-p' || args[i] === '-i' || args[i] === '-l') i++;
-      else if (args[i].startsWith('-') && !rest.length) continue;
+      else if (args[i].startsWith('-')) continue;
       else rest.push(args[i]);
     }
     if (!rest.length) {
