@@ -64,6 +64,18 @@ describe('docker from underneath', () => {
     expect(nat.some((e) => e.nat?.kind === 'DNAT' && e.nat.after.includes('172.17.0.2:80'))).toBe(true);
   });
 
+  it('tcpdump takes bundled options as getopt does (-ni eth0, -nnc1)', async () => {
+    const s = await docker(['docker run -dit --name c1 alpine ash']);
+    await runLine(s, 'docker exec c1 ping -c 1 8.8.8.8 &');
+    const cap = await runLine(s, 'tcpdump -ni eth0 -c 2 icmp');
+    expect(cap.exitCode).toBe(0);
+    expect(cap.output).toMatch(/IP 10\.0\.0\.10 > 8\.8\.8\.8: ICMP echo request/);
+    await runLine(s, 'docker exec c1 ping -c 1 8.8.8.8 &');
+    expect((await runLine(s, 'tcpdump -nnc1 -i docker0 icmp')).output).toMatch(/^\d\d:\d\d:\d\d\.\d{6} IP 172\.17\.0\.2 > 8\.8\.8\.8: ICMP echo request/m);
+    const bad = await runLine(s, 'tcpdump -nc');
+    expect(bad.output).toMatch(/^tcpdump: option requires an argument -- 'c'\n/);
+  });
+
   it('from the host itself, localhost:8080 goes through docker-proxy', async () => {
     const s = await docker(['docker run -d --name web -p 8080:80 nginx']);
     const r = await runLine(s, 'curl -s http://localhost:8080/');

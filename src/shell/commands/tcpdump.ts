@@ -341,7 +341,29 @@ export const tcpdumpCommand: Command = {
         return 1;
       } else if (a === '-s' || a === '-B' || a === '-G' || a === '-W' || a === '-y' || a === '-Q') i++;
       else if (a.startsWith('-') && a.length > 1 && !a.startsWith('--')) {
-        for (const c of a.slice(1)) {
+        // getopt bundles: `-nni eth0`, `-nc5`: an option that takes an argument ends the bundle
+        // and takes the rest of it, or the next word
+        const bundle = a.slice(1);
+        let stop = false;
+        for (let k = 0; k < bundle.length && !stop; k++) {
+          const c = bundle[k];
+          if ('icsBGWyQwr'.includes(c)) {
+            const v = k + 1 < bundle.length ? bundle.slice(k + 1) : args[++i];
+            stop = true;
+            if (v === undefined) return usage(ctx, `tcpdump: option requires an argument -- '${c}'`);
+            if (c === 'i') iface = v;
+            else if (c === 'c') {
+              if (!/^\d+$/.test(v) || Number(v) < 1) {
+                ctx.err(`tcpdump: invalid packet count ${v}\n`);
+                return 1;
+              }
+              count = Number(v);
+            } else if (c === 'w' || c === 'r') {
+              ctx.err(`tcpdump: ${c === 'w' ? 'writing' : 'reading'} capture files is not supported by the simulator; print packets instead\n`);
+              return 1;
+            }
+            continue;
+          }
           if (c === 'n') o.numeric = true;
           else if (c === 'e') o.ether = true;
           else if (c === 'v') o.verbose = true;
