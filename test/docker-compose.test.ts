@@ -112,6 +112,57 @@ describe('docker compose across projects', () => {
     expect((await run(s, 'docker compose exec web nc -zv -w 2 postgres 5432')).code).toBe(0);
   });
 
+  it('config prints the project as compose-go normalises it: name, sorted services, long ports, resolved networks', async () => {
+    const s = new Session(world('docker'), {});
+    await ok(s, app(`    depends_on: [cache]
+    environment:
+      PORT: 5432
+    ports:
+      - "8080:80"
+    networks: [default, data]
+  cache:
+    image: redis
+networks:
+  data:
+    external: true
+    name: db_default
+  unused: {}
+`));
+    expect(await ok(s, 'cd /srv/shop && docker compose config')).toBe(`name: shop
+services:
+  cache:
+    image: redis
+    networks:
+      default: null
+  web:
+    command:
+      - sleep
+      - infinity
+    depends_on:
+      cache:
+        condition: service_started
+        required: true
+    environment:
+      PORT: "5432"
+    image: alpine
+    networks:
+      data: null
+      default: null
+    ports:
+      - mode: ingress
+        target: 80
+        published: "8080"
+        protocol: tcp
+networks:
+  data:
+    name: db_default
+    external: true
+  default:
+    name: shop_default
+`);
+    expect((await run(s, 'docker compose config -q')).out).toBe('');
+  });
+
   it('the legacy external.name form works, with compose-go’s deprecation warning', async () => {
     const s = new Session(world('docker'), {});
     await ok(s, DB, 'cd /srv/db && docker compose up -d');

@@ -7,7 +7,7 @@
  * recreates a container whose configuration changed (a hash of the service, as the
  * com.docker.compose.config-hash label) or that is missing from one of its networks.
  */
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import type { CommandContext } from '../../context.ts';
 import { DockerError, type Container, type DockerEngine, type DockerNetwork, type PortSpec } from '../../../sim/docker/engine.ts';
 import { parsePortSpec, containerPlace, runMainProcess, killMainProcess } from './docker.ts';
@@ -58,6 +58,8 @@ interface Project {
   readonly dir: string;
   /** warnings compose-go prints while loading */
   readonly warnings: string[];
+  /** the file as parsed, for `config` */
+  readonly doc: Record<string, unknown>;
 }
 
 class ComposeError extends Error {}
@@ -199,7 +201,7 @@ function load(ctx: CommandContext, file: string | undefined, projectFlag: string
     networks.set('default', { key: 'default', name: `${name}_default`, external: false, internal: false });
   }
   for (const s of services) for (const d of s.dependsOn) if (!rawServices[d]) throw new ComposeError(`service "${s.name}" depends on undefined service "${d}": invalid compose project`);
-  return { name, services, networks, file: path!, dir, warnings };
+  return { name, services, networks, file: path!, dir, warnings, doc };
 }
 
 /**
@@ -218,6 +220,73 @@ function serviceHash(s: Service): string {
     out += h.toString(16).padStart(8, '0');
   }
   return out.slice(0, 64);
+}
+
+/** The yaml keys of compose-go's ServiceConfig, in the struct's order (how `config` prints them). */
+const SERVICE_KEYS = ['profiles', 'annotations', 'attach', 'build', 'develop', 'blkio_config', 'cap_add', 'cap_drop', 'cgroup_parent', 'cgroup', 'cpu_count', 'cpu_percent', 'cpu_period', 'cpu_quota', 'cpu_rt_period', 'cpu_rt_runtime', 'cpus', 'cpuset', 'cpu_shares', 'command', 'configs', 'container_name', 'credential_spec', 'depends_on', 'deploy', 'device_cgroup_rules', 'devices', 'dns', 'dns_opt', 'dns_search', 'dockerfile', 'domainname', 'entrypoint', 'provider', 'environment', 'env_file', 'expose', 'extends', 'external_links', 'extra_hosts', 'group_add', 'gpus', 'hostname', 'healthcheck', 'image', 'init', 'ipc', 'isolation', 'labels', 'label_file', 'links', 'logging', 'log_driver', 'log_opt', 'mem_limit', 'mem_reservation', 'memswap_limit', 'mem_swappiness', 'mac_address', 'models', 'net', 'network_mode', 'networks', 'oom_kill_disable', 'oom_score_adj', 'pid', 'pids_limit', 'platform', 'ports', 'privileged', 'pull_policy', 'read_only', 'restart', 'runtime', 'scale', 'secrets', 'security_opt', 'shm_size', 'stdin_open', 'stop_grace_period', 'stop_signal', 'storage_opt', 'sysctls', 'tmpfs', 'tty', 'ulimits', 'use_api_socket', 'user', 'userns_mode', 'uts', 'volume_driver', 'volumes', 'volumes_from', 'working_dir', 'post_start', 'pre_stop'];
+
+const sortedKeys = <T>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+
+/**
+ * `docker compose config`: the project as compose-go normalises it and go-yaml v3 prints it
+ * (indent 2): the name first, services and networks sorted, a service's keys in ServiceConfig's
+ * order, commands as lists, environment as a mapping, ports in the long form, every network the
+ * services use with its resolved name. Keys the simulator does not model are passed through.
+ */
+function canonical(p: Project): string {
+  const rawServices = (p.doc.services ?? {}) as Record<string, Record<string, unknown>>;
+  const services: Record<string, Record<string, unknown>> = {};
+  for (const s of [...p.services].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const raw = rawServices[s.name] ?? {};
+    const v: Record<string, unknown> = { ...raw };
+    if (s.command.length) v.command = s.command;
+    if (s.entrypoint !== undefined) v.entrypoint = s.entrypoint;
+    if (s.dependsOn.length) v.depends_on = Object.fromEntries([...s.dependsOn].sort().map((d) => [d, { condition: 'service_started', required: true }]));
+    if (s.environment.length) {
+      v.environment = sortedKeys(
+        Object.fromEntries(
+          s.environment.map((kv) => {
+            const i = kv.indexOf('=');
+            return i < 0 ? [kv, null] : [kv.slice(0, i), kv.slice(i + 1)];
+          }),
+        ),
+      );
+    }
+    if (s.extraHosts.length) v.extra_hosts = s.extraHosts.map((h) => `${h.name}=${h.ip}`).sort();
+    if (s.dns.length) v.dns = s.dns;
+    if (!s.networkMode) {
+      v.networks = sortedKeys(
+        Object.fromEntries(
+          s.networks.map((n) => {
+            const cfg: Record<string, unknown> = {};
+            if (n.aliases.length) cfg.aliases = n.aliases;
+            if (n.ip) cfg.ipv4_address = n.ip;
+            return [n.name, Object.keys(cfg).length ? cfg : null];
+          }),
+        ),
+      );
+    }
+    if (s.ports.length) {
+      v.ports = s.ports.map((pt) => ({ mode: 'ingress', ...(pt.hostIp ? { host_ip: pt.hostIp } : {}), target: pt.containerPort, ...(pt.hostPort ? { published: String(pt.hostPort) } : {}), protocol: pt.proto }));
+    }
+    const ordered: Record<string, unknown> = {};
+    for (const k of SERVICE_KEYS) if (v[k] !== undefined) ordered[k] = v[k];
+    for (const k of Object.keys(v)) if (!(k in ordered)) ordered[k] = v[k];
+    services[s.name] = ordered;
+  }
+  const used = new Set(p.services.flatMap((s) => (s.networkMode ? [] : s.networks.map((n) => n.name))));
+  const networks: Record<string, Record<string, unknown>> = {};
+  for (const d of [...p.networks.values()].filter((n) => used.has(n.key)).sort((a, b) => (a.key < b.key ? -1 : 1))) {
+    const n: Record<string, unknown> = { name: d.name };
+    if (d.driver) n.driver = d.driver;
+    if (d.subnet) n.ipam = { config: [{ subnet: d.subnet, ...(d.gateway ? { gateway: d.gateway } : {}) }] };
+    if (d.external) n.external = true;
+    if (d.internal) n.internal = true;
+    networks[d.key] = n;
+  }
+  const out: Record<string, unknown> = { name: p.name, services };
+  if (Object.keys(networks).length) out.networks = networks;
+  return toYaml(out, { indent: 2, indentSeq: true, lineWidth: 0, nullStr: 'null' });
 }
 
 /** Services in start order: dependencies first, otherwise as written. */
@@ -498,7 +567,8 @@ export async function composeCommand(ctx: CommandContext, e: DockerEngine, argv:
       case 'ps':
         return ps(ctx, e, p.name, rest.includes('-a') || rest.includes('--all'), rest.includes('-q') || rest.includes('--quiet'));
       case 'config':
-        ctx.out(ctx.readFile(p.file).ok ? (ctx.readFile(p.file) as { data: string }).data : '');
+        if (rest.includes('-q') || rest.includes('--quiet')) return 0;
+        ctx.out(canonical(p));
         return 0;
       case 'exec': {
         const args = [...rest];
