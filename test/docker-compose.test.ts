@@ -51,6 +51,8 @@ describe('docker compose across projects', () => {
     expect(out).toBe(' Network db_default  Creating\n Network db_default  Created\n Container db-postgres-1  Creating\n Container db-postgres-1  Created\n Container db-postgres-1  Starting\n Container db-postgres-1  Started\n');
     expect(await ok(s, "docker inspect -f '{{index .Config.Labels \"com.docker.compose.project.working_dir\"}} {{index .Config.Labels \"com.docker.compose.project.config_files\"}}' db-postgres-1")).toBe('/srv/db /srv/db/compose.yaml\n');
     expect(await ok(s, 'cd /srv', 'docker compose -f db/compose.yaml ps -q')).toMatch(/^[0-9a-f]{64}\n$/);
+    // ps: the API's status and created time through HumanDuration, exposed ports as docker ps shows them
+    expect(await ok(s, 'sleep 2', 'docker compose -f db/compose.yaml ps')).toBe('NAME            IMAGE      COMMAND                  SERVICE    CREATED         STATUS         PORTS\ndb-postgres-1   postgres   "docker-entrypoint.s…"   postgres   2 seconds ago   Up 2 seconds   5432/tcp\n');
     expect(await ok(s, 'docker compose ls')).toBe('NAME                STATUS              CONFIG FILES\ndb                  running(1)          /srv/db/compose.yaml\n');
   });
 

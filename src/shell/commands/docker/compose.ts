@@ -10,7 +10,9 @@
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import type { CommandContext } from '../../context.ts';
 import { DockerError, type Container, type DockerEngine, type DockerNetwork, type PortSpec } from '../../../sim/docker/engine.ts';
-import { parsePortSpec, containerPlace, runMainProcess, killMainProcess } from './docker.ts';
+import { parsePortSpec, containerPlace, runMainProcess, killMainProcess, portSummariesOf } from './docker.ts';
+import { containerStatus, displayablePorts, runningFor } from './format/index.ts';
+import { unixUs } from './inspect.ts';
 import { hashString } from '../../../sim/engine/rng.ts';
 import { wallClock } from '../../../sim/engine/clock.ts';
 import { tabwrite } from './template.ts';
@@ -512,9 +514,11 @@ function ps(ctx: CommandContext, e: DockerEngine, project: string, allFlag: bool
   const rows = cs.map((c) => {
     const argv = [...(c.spec.entrypoint ?? c.image.info.entrypoint), ...(c.spec.cmd.length ? c.spec.cmd : c.image.info.cmd)].join(' ');
     const cmd = `"${argv.length > 20 ? `${argv.slice(0, 19)}…` : argv}"`;
-    const up = c.state === 'running' ? `Up ${Math.max(1, Math.floor(e.uptime(c) / 1_000_000))} seconds` : `Exited (${c.exitCode})`;
-    const ports = c.bindings.map((b) => `${b.hostIp}:${b.hostPort}->${b.spec.containerPort}/${b.spec.proto}`).join(', ');
-    return [c.name, c.spec.image, cmd, c.spec.labels?.['com.docker.compose.service'] ?? '', `${Math.max(1, Math.floor((e.now - c.created) / 1_000_000))} seconds ago`, up, ports];
+    // the API's Status and the Created seconds, through go-units' HumanDuration as docker ps shows them
+    const up = containerStatus({ running: c.state === 'running', exitCode: c.exitCode, startedAtUs: c.startedAt !== null ? unixUs(c.startedAt) : undefined, finishedAtUs: c.finishedAt !== null ? unixUs(c.finishedAt) : undefined }, unixUs(e.now));
+    // the Publishers of the container summary: published and exposed ports, as docker ps shows them
+    const ports = displayablePorts(portSummariesOf(c));
+    return [c.name, c.spec.image, cmd, c.spec.labels?.['com.docker.compose.service'] ?? '', runningFor(unixUs(c.created), unixUs(e.now)), up, ports];
   });
   ctx.out(tabwrite([['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS'], ...rows]));
   return 0;

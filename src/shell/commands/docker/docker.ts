@@ -484,7 +484,8 @@ async function exec(ctx: CommandContext, e: DockerEngine, argv: readonly string[
 
 // ---- ps, logs, port, images --------------------------------------------------------------------------
 
-function summaryRow(e: DockerEngine, c: Container): ContainerSummaryRow {
+/** A running container's ports as the API's container summary lists them: bindings, then EXPOSE'd ports. */
+export function portSummariesOf(c: Container): PortSummary[] {
   const ports: PortSummary[] = [];
   if (c.state === 'running') {
     for (const b of c.bindings) ports.push({ IP: b.hostIp, PrivatePort: b.spec.containerPort, PublicPort: b.hostPort, Type: b.spec.proto });
@@ -493,6 +494,11 @@ function summaryRow(e: DockerEngine, c: Container): ContainerSummaryRow {
       if (!c.bindings.some((b) => b.spec.containerPort === Number(port) && b.spec.proto === proto)) ports.push({ PrivatePort: Number(port), Type: proto });
     }
   }
+  return ports;
+}
+
+function summaryRow(e: DockerEngine, c: Container): ContainerSummaryRow {
+  const ports = portSummariesOf(c);
   return {
     Id: c.id,
     Names: [`/${c.name}`],
