@@ -64,11 +64,50 @@ describe('docker from underneath', () => {
     expect(nat.some((e) => e.nat?.kind === 'DNAT' && e.nat.after.includes('172.17.0.2:80'))).toBe(true);
   });
 
+  it('tcpdump takes bundled options as getopt does (-ni eth0, -nnc1)', async () => {
+    const s = await docker(['docker run -dit --name c1 alpine ash']);
+    await runLine(s, 'docker exec c1 ping -c 1 8.8.8.8 &');
+    const cap = await runLine(s, 'tcpdump -ni eth0 -c 2 icmp');
+    expect(cap.exitCode).toBe(0);
+    expect(cap.output).toMatch(/IP 10\.0\.0\.10 > 8\.8\.8\.8: ICMP echo request/);
+    await runLine(s, 'docker exec c1 ping -c 1 8.8.8.8 &');
+    expect((await runLine(s, 'tcpdump -nnc1 -i docker0 icmp')).output).toMatch(/^\d\d:\d\d:\d\d\.\d{6} IP 172\.17\.0\.2 > 8\.8\.8\.8: ICMP echo request/m);
+    const bad = await runLine(s, 'tcpdump -nc');
+    expect(bad.output).toMatch(/^tcpdump: option requires an argument -- 'c'\n/);
+  });
+
   it('from the host itself, localhost:8080 goes through docker-proxy', async () => {
     const s = await docker(['docker run -d --name web -p 8080:80 nginx']);
     const r = await runLine(s, 'curl -s http://localhost:8080/');
     expect(r.output).toContain('Welcome to nginx!');
     expect(r.events.some((e) => e.kind === 'deliver' && e.summary.includes('docker-proxy'))).toBe(true);
+  });
+
+  it('a published port with nothing listening behind it: refused through DNAT, reset through docker-proxy', async () => {
+    // -p 8080:80 while the server listens on 8000; -p 9090:8000 to a server bound to 127.0.0.1
+    const s = await docker(['docker run -d --name wrongport -p 8080:80 python python3 -m http.server 8000', 'docker run -d --name loopback -p 9090:8000 python python3 -m http.server --bind 127.0.0.1 8000']);
+    const gw = new Session(s.world, { startHost: 'gateway' });
+    for (const port of [8080, 9090]) {
+      // from the LAN: DNAT sends the SYN to the container, whose kernel answers with a RST
+      const lan = await runLine(gw, `curl -sS http://10.0.0.10:${port}/`);
+      expect(lan.exitCode).toBe(7);
+      expect(lan.output).toMatch(new RegExp(`^curl: \\(7\\) Failed to connect to 10\\.0\\.0\\.10 port ${port} after \\d+ ms: Couldn't connect to server\\n$`));
+      expect(lan.events.some((e) => e.kind === 'send' && e.summary.includes('[R.]') && e.at.ns !== 'root')).toBe(true);
+      // from the host to its own LAN address: nat OUTPUT's DNAT, the same refusal
+      const own = await runLine(s, `curl -sS http://10.0.0.10:${port}/`);
+      expect(own.exitCode).toBe(7);
+      // from the host to localhost: docker-proxy accepts, fails to reach the container, resets
+      const local = await runLine(s, `curl -sS http://localhost:${port}/`);
+      expect(local.exitCode).toBe(56);
+      expect(local.output).toBe('curl: (56) Recv failure: Connection reset by peer\n');
+    }
+    // the listener as the container's namespace shows it
+    expect(await out(s, 'docker run --rm --network container:loopback nicolaka/netshoot ss -ltn')).toContain('127.0.0.1:8000');
+    // fixed: the right container port, and a server on every address
+    await runLine(s, 'docker rm -f wrongport loopback');
+    await runLine(s, 'docker run -d --name web -p 8080:8000 python python3 -m http.server 8000');
+    expect((await runLine(gw, 'curl -s -o /dev/null -w "%{http_code}" http://10.0.0.10:8080/')).output).toBe('200');
+    expect((await runLine(s, 'curl -s -o /dev/null -w "%{http_code}" http://localhost:8080/')).output).toBe('200');
   });
 
   it('a second -p on the same host port is refused', async () => {
@@ -86,6 +125,37 @@ describe('docker from underneath', () => {
     await runLine(s, 'iptables -A FORWARD -j DOCKER-USER');
     await runLine(s, 'iptables -A FORWARD -j DOCKER-FORWARD');
     expect((await runLine(s, 'docker exec c1 ping -c 1 -W 1 8.8.8.8')).exitCode).toBe(0);
+  });
+
+  it('systemctl restart docker puts its jumps back at the top of FORWARD, keeps DOCKER-USER and the FORWARD policy', async () => {
+    const s = await docker(['docker run -dit --name c1 --restart unless-stopped alpine ash']);
+    await runLine(s, 'iptables -I DOCKER-USER -i eth0 ! -s 10.0.0.0/24 -m conntrack --ctstate NEW -j DROP');
+    // a hardening script: FORWARD flushed, then its own rules (one inserted at the top)
+    await runLine(s, 'iptables -F FORWARD');
+    await runLine(s, 'iptables -A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT');
+    await runLine(s, 'iptables -I FORWARD -i eth0 -j DROP');
+    await runLine(s, 'iptables -t nat -A POSTROUTING -o wg0 -j MASQUERADE');
+    expect((await runLine(s, 'docker exec c1 ping -c 1 -W 1 8.8.8.8')).exitCode).toBe(1);
+    expect((await runLine(s, 'systemctl restart docker')).exitCode).toBe(0);
+    const filter = await out(s, 'iptables -S');
+    expect(filter).toContain('-P FORWARD DROP\n');
+    // EnsureJumpRule: deleted and inserted at the head, DOCKER-USER above DOCKER-FORWARD
+    expect(filter).toContain('-A FORWARD -j DOCKER-USER\n-A FORWARD -j DOCKER-FORWARD\n-A FORWARD -i eth0 -j DROP\n-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n');
+    expect(filter).toContain('-A DOCKER-USER ! -s 10.0.0.0/24 -i eth0 -m conntrack --ctstate NEW -j DROP\n');
+    expect(filter.match(/-j DOCKER-USER/g)).toHaveLength(1);
+    // the user's own MASQUERADE stays beside Docker's
+    expect(await out(s, 'iptables -t nat -S POSTROUTING')).toBe('-P POSTROUTING ACCEPT\n-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE\n-A POSTROUTING -o wg0 -j MASQUERADE\n');
+    expect((await runLine(s, 'docker exec c1 ping -c 1 -W 1 8.8.8.8')).exitCode).toBe(0);
+  });
+
+  it('systemctl restart docker does not close a FORWARD policy the admin opened, and puts a deleted MASQUERADE back', async () => {
+    const s = await docker([]);
+    await runLine(s, 'iptables -P FORWARD ACCEPT');
+    await runLine(s, 'iptables -t nat -D POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE');
+    await runLine(s, 'systemctl restart docker');
+    // forwarding was already on, so the daemon leaves the policy alone (setupIPv4Forwarding)
+    expect(await out(s, 'iptables -S FORWARD')).toBe('-P FORWARD ACCEPT\n-A FORWARD -j DOCKER-USER\n-A FORWARD -j DOCKER-FORWARD\n');
+    expect(await out(s, 'iptables -t nat -S POSTROUTING')).toContain('-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE\n');
   });
 
   it('ip_forward=0 stops outbound traffic; 1 restores it', async () => {
@@ -124,6 +194,15 @@ describe('docker from underneath', () => {
     expect((await runLine(s, 'docker run --rm alpine nc -zv 172.17.0.2 9000')).exitCode).toBe(0);
     expect(await out(s, 'curl -s http://10.0.0.10:8000/')).toContain('Directory listing for /');
     expect(await out(s, 'docker logs py')).toContain('"GET / HTTP/1.1" 200 -');
+  });
+
+  it('python3 in a container without -t buffers its stdout: docker logs shows only the access log', async () => {
+    const s = await docker(['docker run -d --name a -p 8080:8000 python python3 -m http.server 8000', 'docker run -d --name b -e PYTHONUNBUFFERED=1 python python3 -m http.server 8000', 'docker run -dt --name c python python3 -m http.server --bind 127.0.0.1 8000', 'docker run -d --name d python python3 -u -m http.server 8000']);
+    await runLine(s, 'curl -s -o /dev/null http://localhost:8080/');
+    expect(await out(s, 'docker logs a')).toMatch(/^172\.17\.0\.1 - - \[05\/Jan\/2026 09:00:\d\d\] "GET \/ HTTP\/1\.1" 200 -\n$/);
+    expect(await out(s, 'docker logs b')).toBe('Serving HTTP on 0.0.0.0 port 8000 (http://0.0.0.0:8000/) ...\n');
+    expect(await out(s, 'docker logs c')).toBe('Serving HTTP on 127.0.0.1 port 8000 (http://127.0.0.1:8000/) ...\n');
+    expect(await out(s, 'docker logs d')).toBe('Serving HTTP on 0.0.0.0 port 8000 (http://0.0.0.0:8000/) ...\n');
   });
 
   it('the default bridge has no DNS; a user-defined network answers names at 127.0.0.11', async () => {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Session, runLine } from '../src/shell/index.ts';
 import { run, world } from './helpers.ts';
+import { loadScenarioText } from '../src/sim/scenario/load.ts';
 
 async function session(name: 'bare' | 'linux', setup: string[] = []) {
   const s = new Session(world(name), {});
@@ -54,6 +55,49 @@ describe('shell language over the simulator', () => {
     expect((await runLine(s, 'cat /proc/sys/net/ipv4/ip_forward')).output).toBe('0\n');
     expect((await runLine(s, 'ls /proc/sys/net/bridge')).output).toBe('bridge-nf-call-arptables\nbridge-nf-call-ip6tables\nbridge-nf-call-iptables\nbridge-nf-filter-pppoe-tagged\nbridge-nf-filter-vlan-tagged\nbridge-nf-pass-vlan-input-dev\n');
     expect((await runLine(s, 'ls /run/netns')).output).toBe('router\n');
+  });
+
+  it('sysctl -p and --system load settings from files, in procps-ng 4.0.2\'s order and format', async () => {
+    const s = await session('bare', ['mkdir -p /etc/sysctl.d /usr/lib/sysctl.d']);
+    const none = await runLine(s, 'sysctl -p');
+    expect(none.output).toBe('sysctl: cannot open "/etc/sysctl.conf": No such file or directory\n');
+    expect(none.exitCode).toBe(255);
+    await runLine(s, "printf '# hardening\\nnet.ipv4.ip_forward = 0\\n-net.ipv4.no_such_key = 1\\n;old\\nnot a setting\\n' > /etc/sysctl.d/60-net.conf");
+    // the same name in /usr/lib/sysctl.d is hidden by /etc's; files apply in name order, sysctl.conf last
+    await runLine(s, "printf 'net.ipv4.ip_forward = 1\\n' > /usr/lib/sysctl.d/60-net.conf");
+    await runLine(s, "printf 'net.ipv4.ip_default_ttl=64\\n' > /usr/lib/sysctl.d/50-ttl.conf");
+    await runLine(s, "printf 'net.ipv4.conf.all.rp_filter = 2\\n' > /etc/sysctl.conf");
+    await runLine(s, 'sysctl -w net.ipv4.ip_forward=1');
+    const sys = await runLine(s, 'sysctl --system');
+    expect(sys.exitCode).toBe(0);
+    expect(sys.output).toBe('* Applying /usr/lib/sysctl.d/50-ttl.conf ...\nnet.ipv4.ip_default_ttl = 64\n* Applying /etc/sysctl.d/60-net.conf ...\nnet.ipv4.ip_forward = 0\nsysctl: /etc/sysctl.d/60-net.conf(5): invalid syntax, continuing...\n* Applying /etc/sysctl.conf ...\nnet.ipv4.conf.all.rp_filter = 2\n');
+    expect((await runLine(s, 'cat /proc/sys/net/ipv4/ip_forward')).output).toBe('0\n');
+    const p = await runLine(s, 'sysctl -q -p /usr/lib/sysctl.d/60-net.conf');
+    expect(p.output).toBe('');
+    expect((await runLine(s, 'sysctl -n net.ipv4.ip_forward')).output).toBe('1\n');
+    expect((await runLine(s, "printf 'net.ipv4.nope = 1\\n' > /tmp/x.conf; sysctl -p /tmp/x.conf")).output).toBe('sysctl: cannot stat /proc/sys/net/ipv4/nope: No such file or directory\n');
+  });
+
+  it('pathname expansion: sorted matches, quoted characters literal, dot files hidden, no match left as written', async () => {
+    const s = await session('bare', ['mkdir -p /etc/sysctl.d/sub /srv/a /srv/b']);
+    for (const f of ['/etc/sysctl.d/99-z.conf', '/etc/sysctl.d/10-a.conf', '/etc/sysctl.d/.hidden.conf', '/etc/sysctl.d/README', '/etc/sysctl.d/sub/x.conf', '/srv/a/compose.yaml', '/srv/b/compose.yaml']) await runLine(s, `echo x > ${f}`);
+    expect((await runLine(s, 'echo /etc/sysctl.d/*.conf')).output).toBe('/etc/sysctl.d/10-a.conf /etc/sysctl.d/99-z.conf\n');
+    expect((await runLine(s, 'echo /etc/sysctl.d/.*.conf /srv/*/compose.yaml')).output).toBe('/etc/sysctl.d/.hidden.conf /srv/a/compose.yaml /srv/b/compose.yaml\n');
+    expect((await runLine(s, 'cd /etc/sysctl.d && echo ?0-*.conf [9]* */x.conf')).output).toBe('10-a.conf 99-z.conf sub/x.conf\n');
+    expect((await runLine(s, 'echo "*.conf" \\*.conf /nope/*.conf *.yaml')).output).toBe('*.conf *.conf /nope/*.conf *.yaml\n');
+    expect((await runLine(s, 'P="/srv/*/compose.yaml"; echo $P "$P"')).output).toBe('/srv/a/compose.yaml /srv/b/compose.yaml /srv/*/compose.yaml\n');
+    expect((await runLine(s, 'for f in /srv/*; do echo "[$f]"; done')).output).toBe('[/srv/a]\n[/srv/b]\n');
+  });
+
+  it('grep -r searches directories file by file; an unreadable operand is reported in turn and gives status 2', async () => {
+    const s = await session('bare', ['mkdir -p /etc/sysctl.d/sub']);
+    await runLine(s, "printf 'a = 1\\nnet.ipv4.ip_forward = 0\\n' > /etc/sysctl.d/60-net.conf");
+    await runLine(s, "printf 'net.ipv4.ip_forward=1\\n' > /etc/sysctl.d/sub/x.conf");
+    const r = await runLine(s, 'grep -r ip_forward /etc/sysctl.d /etc/sysctl.conf');
+    expect(r.output).toBe('/etc/sysctl.d/60-net.conf:net.ipv4.ip_forward = 0\n/etc/sysctl.d/sub/x.conf:net.ipv4.ip_forward=1\ngrep: /etc/sysctl.conf: No such file or directory\n');
+    expect(r.exitCode).toBe(2);
+    expect((await runLine(s, 'cd /etc/sysctl.d && grep -rn forward')).output).toBe('60-net.conf:2:net.ipv4.ip_forward = 0\nsub/x.conf:1:net.ipv4.ip_forward=1\n');
+    expect((await runLine(s, 'grep -rs ip_forward /nope; echo $?')).output).toBe('2\n');
   });
 
   it('`ip netns exec red bash` opens a shell inside red until exit', async () => {
@@ -121,5 +165,20 @@ describe('multi-host', () => {
     const r = await runLine(s, 'ssh 198.51.100.1 hostname');
     expect(r.exitCode).toBe(255);
     expect(r.output).toMatch(/^ssh: connect to host 198\.51\.100\.1 port 22: Connection refused\n$/);
+  });
+
+  it('ssh leaves the remote command\'s own options alone (-o, -p after the command word)', async () => {
+    const r = loadScenarioText(`hosts:
+  - name: a
+    interfaces: [{ name: eth0, segment: lan, address: 10.1.0.1/24 }]
+  - name: b
+    interfaces: [{ name: eth0, segment: lan, address: 10.1.0.2/24 }]
+`, 1);
+    if (!r.ok) throw new Error(r.errors.join('; '));
+    const s = new Session(r.world, { startHost: 'a' });
+    expect((await runLine(s, 'ssh -p 22 b mkdir -p /srv/x')).exitCode).toBe(0);
+    // the words are joined and parsed again by the remote shell, as OpenSSH does
+    expect((await runLine(s, `ssh b -l root 'echo hi > /srv/x/f'`)).exitCode).toBe(0);
+    expect((await runLine(s, 'ssh b head -n 1 -q /srv/x/f')).output).toBe('hi\n');
   });
 });

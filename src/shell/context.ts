@@ -104,9 +104,10 @@ export interface CommandContext {
   spawn(d: Daemon): number;
   /**
    * Start a command as a process of its own, detached from this command line (a container's
-   * main process): it runs as if started with `&`, writes to `io`, and is not a shell job.
+   * main process): it runs as if started with `&`, writes to `io` (a terminal when `io.tty`),
+   * sees `io.env` as its environment when given, and is not a shell job.
    */
-  detach(argv: readonly string[], place: Place, io: { out(text: string): void; err(text: string): void }, env?: ReadonlyMap<string, string>): DetachedProcess;
+  detach(argv: readonly string[], place: Place, io: { out(text: string): void; err(text: string): void; tty?: boolean }, env?: ReadonlyMap<string, string>): DetachedProcess;
   /** A new process id. */
   pid(): number;
   readFile(path: string): { ok: true; data: string } | { ok: false; errno: string };

@@ -226,6 +226,10 @@ export class Session {
       },
       isDirectory: (path, cwd) => statPath(place, resolvePath(path, cwd)) === 'dir',
       isFile: (path, cwd) => statPath(place, resolvePath(path, cwd)) === 'file',
+      listDir: (path, cwd) => {
+        const r = listDir(place, resolvePath(path, cwd));
+        return r.ok ? r.value : null;
+      },
       startJob: (text) => session.startJob(text),
       finishJob: (n, status) => session.finishJob(n, status),
     };
@@ -383,10 +387,10 @@ export class Session {
    * Run a command as a detached process: a hidden job (not listed by `jobs`) whose command runs
    * as if started with `&`, and whose daemons die with it.
    */
-  detach(argv: readonly string[], place: Place, sink: { out(text: string): void; err(text: string): void }, env: ReadonlyMap<string, string>): DetachedProcess {
+  detach(argv: readonly string[], place: Place, sink: { out(text: string): void; err(text: string): void; tty?: boolean }, env: ReadonlyMap<string, string>): DetachedProcess {
     const job: Job = { id: 0, pid: this.world.nextPid(), command: argv.join(' '), daemons: [], listDone: false, status: 0, killed: false, reported: true };
     const flag = { interrupted: false, passive: true };
-    const io: CommandIO = { stdin: '', out: (t) => sink.out(t), err: (t) => sink.err(t) };
+    const io: CommandIO = { stdin: '', out: (t) => sink.out(t), err: (t) => sink.err(t), tty: !!sink.tty };
     const name = argv[0].includes('/') ? argv[0].slice(argv[0].lastIndexOf('/') + 1) : argv[0];
     const cmd = commandsAt(place).get(name);
     let finish: (code: number) => void = () => {};

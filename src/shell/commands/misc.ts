@@ -287,10 +287,14 @@ export const sshCommand: Command = {
   async run(ctx) {
     const args = ctx.argv.slice(1);
     const rest: string[] = [];
-    // ssh's own options come before the destination; everything after it is the remote command
+    // options, the destination, options again (OpenSSH parses once more after the host), then
+    // the remote command, left alone from its first word on
     for (let i = 0; i < args.length; i++) {
-      if (rest.length) rest.push(args[i]);
-      else if (args[i] === '-o' || args[i] === '-p' || args[i] === '-i' || args[i] === '-l') i++;
+      if (rest.length === 1 && !args[i].startsWith('-')) {
+        rest.push(...args.slice(i));
+        break;
+      }
+      if (args[i] === '-o' || args[i] === '-p' || args[i] === '-i' || args[i] === '-l') i++;
       else if (args[i].startsWith('-')) continue;
       else rest.push(args[i]);
     }

@@ -1,6 +1,11 @@
 /**
  * Servers a learner starts by hand: `python3 -m http.server` (the usual quick web server in
  * tutorials). It runs until Ctrl+C in the foreground, or as a background job with `&`.
+ *
+ * Python buffers its standard output when it is not a terminal (a pipe, a file, a container
+ * started without -t): the "Serving HTTP on ..." line then waits in an 8 KiB buffer that is only
+ * written when the interpreter exits normally, so `docker logs` of such a container shows only the
+ * access log, which goes to standard error. `-u` or PYTHONUNBUFFERED turn buffering off.
  */
 import type { Command } from '../context.ts';
 import { parseIpv4 } from '../../sim/wire/addr.ts';
@@ -12,6 +17,11 @@ export const python3Command: Command = {
   summary: 'only `python3 -m http.server [PORT]` (a web server serving the current directory)',
   async run(ctx) {
     const args = ctx.argv.slice(1);
+    let unbuffered = !!ctx.env.get('PYTHONUNBUFFERED');
+    while (args[0] === '-u') {
+      unbuffered = true;
+      args.shift();
+    }
     if (args[0] === '--version' || args[0] === '-V') {
       ctx.out('Python 3.11.2\n');
       return 0;
@@ -59,7 +69,18 @@ export const python3Command: Command = {
       return 1;
     }
     const shown = bind === 0 ? '0.0.0.0' : rest[rest.indexOf('--bind') + 1] ?? rest[rest.indexOf('-b') + 1];
-    ctx.out(`Serving HTTP on ${shown} port ${port} (http://${shown}:${port}/) ...\n`);
+    // sys.stdout: line-buffered on a terminal, block-buffered (8192 bytes) otherwise
+    const buffered = !ctx.stdoutTty && !unbuffered;
+    let pending = '';
+    const print = (t: string) => {
+      if (!buffered) return ctx.out(t);
+      pending += t;
+      if (pending.length >= 8192) {
+        ctx.out(pending);
+        pending = '';
+      }
+    };
+    print(`Serving HTTP on ${shown} port ${port} (http://${shown}:${port}/) ...\n`);
     let alive = true;
     const daemon = {
       name: 'python3',
@@ -77,7 +98,9 @@ export const python3Command: Command = {
     }
     await ctx.wait(() => !alive, Infinity);
     daemon.kill();
-    ctx.out('\nKeyboard interrupt received, exiting.\n');
+    print('\nKeyboard interrupt received, exiting.\n');
+    // a normal exit flushes what was buffered; a killed process loses it
+    if (pending) ctx.out(pending);
     return 0;
   },
 };

@@ -27,6 +27,25 @@ function inputs(ctx: CommandContext, tool: string, files: string[]): { name: str
   return failed && !out.length ? null : out;
 }
 
+/** Operands with every directory replaced by the files under it (`''` is the working directory). */
+function walkFiles(ctx: CommandContext, operands: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (path: string) => {
+    const l = ctx.listDir(path === '' ? '.' : path);
+    if (!l.ok) return;
+    for (const n of [...l.names].sort()) {
+      const child = path === '' ? n : path.endsWith('/') ? `${path}${n}` : `${path}/${n}`;
+      if (ctx.statPath(child) === 'dir') walk(child);
+      else out.push(child);
+    }
+  };
+  for (const o of operands) {
+    if (o === '' || ctx.statPath(o) === 'dir') walk(o);
+    else out.push(o);
+  }
+  return out;
+}
+
 function lines(text: string): string[] {
   if (text === '') return [];
   const ls = text.split('\n');
@@ -98,6 +117,8 @@ export const grepCommand: Command = {
     let word = false;
     let fixed = false;
     let withName: boolean | null = null;
+    let recursive = false;
+    let silent = false;
     const patterns: string[] = [];
     let after = 0;
     let before = 0;
@@ -125,6 +146,8 @@ export const grepCommand: Command = {
           else if (a === '--ignore-case') ignoreCase = true;
           else if (a === '--count') count = true;
           else if (a === '--quiet' || a === '--silent') quiet = true;
+          else if (a === '--no-messages') silent = true;
+          else if (a === '--recursive' || a === '--dereference-recursive') recursive = true;
           else return badOption(ctx, 'grep', a);
           continue;
         }
@@ -137,9 +160,11 @@ export const grepCommand: Command = {
           else if (c === 'o') onlyMatching = true;
           else if (c === 'w') word = true;
           else if (c === 'F') fixed = true;
-          else if (c === 'E' || c === 'P' || c === 's') continue;
+          else if (c === 's') silent = true;
+          else if (c === 'E' || c === 'P') continue;
           else if (c === 'h') withName = false;
           else if (c === 'H') withName = true;
+          else if (c === 'r' || c === 'R') recursive = true;
           else return badOption(ctx, 'grep', `-${c}`);
         }
         continue;
@@ -159,11 +184,26 @@ export const grepCommand: Command = {
       ctx.err('grep: Unmatched ( or \\(\n');
       return 2;
     }
-    const ins = inputs(ctx, 'grep', files);
-    if (!ins) return 2;
-    const showName = withName ?? files.length > 1;
+    // -r: directories are searched file by file, in name order (no operand: the working directory)
+    const operands = recursive ? walkFiles(ctx, files.length ? files : ['']) : files;
+    const showName = withName ?? (recursive || files.length > 1);
     let matched = 0;
-    for (const { name, data } of ins) {
+    let errored = false;
+    // files are read one after the other: an unreadable one is reported in its turn
+    const sources = operands.length ? operands : ['-'];
+    for (const src of sources) {
+      let name = '(standard input)';
+      let data = ctx.stdin;
+      if (src !== '-') {
+        const r = ctx.readFile(src);
+        if (!r.ok) {
+          if (!silent) ctx.err(`grep: ${src}: ${strerror(r.errno)}\n`);
+          errored = true;
+          continue;
+        }
+        name = src;
+        data = r.data;
+      }
       const ls = lines(data);
       let n = 0;
       let lastPrinted = -1;
@@ -192,6 +232,8 @@ export const grepCommand: Command = {
       }
       if (count) ctx.out(`${showName ? `${name}:` : ''}${n}\n`);
     }
+    // GNU grep: 2 when a file could not be read, even if lines matched
+    if (errored) return 2;
     return matched ? 0 : 1;
   },
 };

@@ -1,8 +1,8 @@
 /**
  * Word expansion, in bash's order: tilde, parameter, command substitution and arithmetic (left
- * to right), then field splitting of unquoted expansion results on IFS, then quote removal.
- * Pathname expansion (globbing) is not done: an unmatched pattern stays as written, which is
- * what bash does when nothing matches.
+ * to right), then field splitting of unquoted expansion results on IFS, then pathname expansion
+ * of fields with an unquoted `*`, `?` or `[` (sorted matches; a pattern that matches nothing
+ * stays as written, bash's default), then quote removal.
  */
 
 import type { ParamPart, Program, Word, WordPart } from './ast.ts';
@@ -18,6 +18,14 @@ export interface ExpandEnv {
   positional(): readonly string[];
   /** Runs a command substitution; resolves to its standard output (trailing newlines kept). */
   commandSubst(program: Program): Promise<string>;
+  /** The filesystem pathname expansion reads: names in a directory (null when unreadable). */
+  readonly files?: GlobFiles;
+}
+
+/** What globbing needs: a directory's entries, and whether a path exists. */
+export interface GlobFiles {
+  list(dir: string): readonly string[] | null;
+  exists(path: string): boolean;
 }
 
 /** An expansion error: bash prints `message` and abandons the command line (status 1). */
@@ -445,13 +453,31 @@ function compileAnchored(body: string): RegExp {
  * fields), absorbing adjacent IFS whitespace.
  */
 function splitFields(pieces: readonly Piece[], ifs: string): string[] {
-  const fields: string[] = [];
+  return splitFieldsWithPatterns(pieces, ifs).map((f) => f.text);
+}
+
+/** A field, and the same field as a glob pattern (quoted characters escaped). */
+interface Field {
+  readonly text: string;
+  readonly pattern: string;
+  /** an unquoted `*`, `?` or `[` makes it a pattern */
+  readonly glob: boolean;
+}
+
+const quotePattern = (t: string): string => t.replace(/[*?[\]\\]/g, '\\$&');
+
+function splitFieldsWithPatterns(pieces: readonly Piece[], ifs: string): Field[] {
+  const fields: Field[] = [];
   let cur = '';
+  let pat = '';
+  let glob = false;
   let has = false;
   let afterWhitespaceDelimiter = false;
   const push = (): void => {
-    fields.push(cur);
+    fields.push({ text: cur, pattern: pat, glob });
     cur = '';
+    pat = '';
+    glob = false;
     has = false;
   };
   for (const piece of pieces) {
@@ -462,6 +488,11 @@ function splitFields(pieces: readonly Piece[], ifs: string): string[] {
     }
     if (!piece.split || ifs === '') {
       cur += piece.text;
+      if (piece.quoted) pat += quotePattern(piece.text);
+      else {
+        pat += piece.text;
+        if (/[*?[]/.test(piece.text)) glob = true;
+      }
       if (piece.quoted || piece.text !== '') has = true;
       if (piece.text !== '') afterWhitespaceDelimiter = false;
       continue;
@@ -469,6 +500,8 @@ function splitFields(pieces: readonly Piece[], ifs: string): string[] {
     for (const c of piece.text) {
       if (!ifs.includes(c)) {
         cur += c;
+        pat += c;
+        if (c === '*' || c === '?' || c === '[') glob = true;
         has = true;
         afterWhitespaceDelimiter = false;
       } else if (c === ' ' || c === '\t' || c === '\n') {
@@ -494,10 +527,60 @@ export async function expandWords(words: readonly Word[], env: ExpandEnv): Promi
   const out: string[] = [];
   for (const w of words) {
     for (const parts of braceExpand(w.parts)) {
-      out.push(...splitFields(await expandParts(parts, env, false), ifsOf(env)));
+      for (const f of splitFieldsWithPatterns(await expandParts(parts, env, false), ifsOf(env))) {
+        const matches = f.glob && env.files ? globPaths(f.pattern, env.files) : [];
+        if (matches.length) out.push(...matches);
+        else out.push(f.text);
+      }
     }
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pathname expansion
+
+/** A component with an unescaped `*`, `?` or `[`. */
+function isGlob(component: string): boolean {
+  for (let i = 0; i < component.length; i++) {
+    const c = component[i]!;
+    if (c === '\\') i++;
+    else if (c === '*' || c === '?' || c === '[') return true;
+  }
+  return false;
+}
+
+const unescapePattern = (t: string): string => t.replace(/\\(.)/g, '$1');
+
+/**
+ * The paths a glob pattern matches, component by component, in sorted order. A name starting
+ * with a dot matches only a pattern component that starts with a dot.
+ */
+export function globPaths(pattern: string, files: GlobFiles): string[] {
+  const absolute = pattern.startsWith('/');
+  const trailingSlash = pattern.length > 1 && pattern.endsWith('/');
+  const components = pattern.split('/').filter((c) => c !== '');
+  let paths = [absolute ? '/' : ''];
+  const join = (dir: string, name: string) => (dir === '' ? name : dir === '/' ? `/${name}` : `${dir}/${name}`);
+  for (const comp of components) {
+    if (!isGlob(comp)) {
+      paths = paths.map((p) => join(p, unescapePattern(comp)));
+      continue;
+    }
+    const next: string[] = [];
+    for (const p of paths) {
+      const names = files.list(p === '' ? '.' : p);
+      if (!names) continue;
+      for (const n of [...names].sort()) {
+        if (n.startsWith('.') && !comp.startsWith('.') && !comp.startsWith('\\.')) continue;
+        if (matchPattern(n, comp)) next.push(join(p, n));
+      }
+    }
+    paths = next;
+    if (!paths.length) return [];
+  }
+  const found = paths.filter((p) => files.exists(p));
+  return trailingSlash ? found.map((p) => `${p}/`) : found;
 }
 
 // ---------------------------------------------------------------------------------------------

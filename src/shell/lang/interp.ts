@@ -826,6 +826,12 @@ export class Interpreter implements BuiltinHost {
         }
       },
       positional: () => st.positional,
+      files: this.runtime.listDir
+        ? {
+            list: (dir) => this.runtime.listDir!(dir, st.cwd),
+            exists: (path) => this.runtime.isFile(path, st.cwd) || this.runtime.isDirectory(path, st.cwd),
+          }
+        : undefined,
       commandSubst: async (program: Program) => {
         // $(...) runs in a subshell; its stdout is captured, its stderr passes through.
         const chunks: string[] = [];

@@ -65,6 +65,8 @@ export interface ShellRuntime {
   isDirectory(path: string, cwd: string): boolean;
   /** True when `path` names a regular file (for `test -f` / `test -e`). */
   isFile(path: string, cwd: string): boolean;
+  /** The entries of a directory, for pathname expansion; null when it cannot be read. */
+  listDir?(path: string, cwd: string): readonly string[] | null;
   /**
    * Called for a list that ends with `&`: the runtime registers a job and returns its number and
    * the IO its commands should use. The interpreter then runs the list with `background: true`.

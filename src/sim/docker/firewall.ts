@@ -12,6 +12,7 @@
 import type { Netns } from '../net/model.ts';
 import { addRule, deleteRuleSpec, newChain, parseSpecFor, setPolicy } from '../netfilter/edit.ts';
 import type { TableName } from '../netfilter/rule.ts';
+import { formatRuleSave } from '../netfilter/ruletext.ts';
 import { formatIpv4, type Ipv4 } from '../wire/addr.ts';
 import { subnetText, type Subnet } from './ipam.ts';
 
@@ -33,14 +34,27 @@ function chain(ns: Netns, table: TableName, name: string): void {
   if (!ns.nf.table(table).chains.has(name)) newChain(ns, table, name);
 }
 
-/** setupIPChains + setupUserChain, when the daemon starts. */
+/**
+ * EnsureJumpRule: remove the jump if it is there, then insert it at the head of the chain. A
+ * daemon that starts again so puts its jumps back above whatever rules were added meanwhile.
+ */
+function ensureJump(ns: Netns, from: string, to: string): void {
+  unrule(ns, 'filter', from, `-j ${to}`);
+  rule(ns, 'filter', from, `-j ${to}`, 1);
+}
+
+/**
+ * setupIPChains (the bridge driver's chains and jumps, each inserted at the top in reverse
+ * order), then setupUserChain (DOCKER-USER, created once and never emptied, its jump inserted
+ * above DOCKER-FORWARD), when the daemon starts.
+ */
 export function installBaseRules(ns: Netns, forwardPolicyDrop: boolean): void {
   for (const c of ['DOCKER', 'DOCKER-BRIDGE', 'DOCKER-CT', 'DOCKER-FORWARD', 'DOCKER-INTERNAL', 'DOCKER-USER']) chain(ns, 'filter', c);
-  rule(ns, 'filter', 'FORWARD', '-j DOCKER-USER');
-  rule(ns, 'filter', 'FORWARD', '-j DOCKER-FORWARD');
-  rule(ns, 'filter', 'DOCKER-FORWARD', '-j DOCKER-CT');
-  rule(ns, 'filter', 'DOCKER-FORWARD', '-j DOCKER-INTERNAL');
-  rule(ns, 'filter', 'DOCKER-FORWARD', '-j DOCKER-BRIDGE');
+  ensureJump(ns, 'FORWARD', 'DOCKER-FORWARD');
+  ensureJump(ns, 'DOCKER-FORWARD', 'DOCKER-BRIDGE');
+  ensureJump(ns, 'DOCKER-FORWARD', 'DOCKER-INTERNAL');
+  ensureJump(ns, 'DOCKER-FORWARD', 'DOCKER-CT');
+  ensureJump(ns, 'FORWARD', 'DOCKER-USER');
   chain(ns, 'nat', 'DOCKER');
   rule(ns, 'nat', 'PREROUTING', '-m addrtype --dst-type LOCAL -j DOCKER');
   rule(ns, 'nat', 'OUTPUT', '! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER');
@@ -50,19 +64,23 @@ export function installBaseRules(ns: Netns, forwardPolicyDrop: boolean): void {
 }
 
 /**
- * What dockerd does to its rules when it starts again: its chains are emptied and the jumps to
- * them removed, so that installBaseRules and addNetworkRules rebuild exactly one copy of each.
+ * What dockerd does to its rules when it starts again (removeIPChains): its chains are emptied
+ * and the jumps to them removed, so that installBaseRules and addNetworkRules rebuild exactly one
+ * copy of each. DOCKER-USER is the user's: its rules stay (setupUserChain never touches them).
  */
 export function clearDockerRules(ns: Netns): void {
   for (const table of ['filter', 'nat', 'raw'] as TableName[]) {
     const t = ns.nf.table(table);
     for (const c of t.chains.values()) {
+      if (c.name === 'DOCKER-USER' && table === 'filter') continue;
       if (c.name.startsWith('DOCKER')) c.rules.length = 0;
       else c.rules = c.rules.filter((r) => {
         const tgt = r.spec.target;
         const jumpsToDocker = (tgt.kind === 'jump' || tgt.kind === 'goto') && tgt.chain.startsWith('DOCKER');
-        const masq = tgt.kind === 'MASQUERADE' && table === 'nat' && c.name === 'POSTROUTING';
-        const direct = table === 'raw' && c.name === 'PREROUTING' && tgt.kind === 'DROP';
+        // Docker's own MASQUERADE and direct-access rules, not rules of the same kind a user added
+        const text = formatRuleSave(r.spec);
+        const masq = table === 'nat' && c.name === 'POSTROUTING' && /^-s \S+ ! -o \S+ -j MASQUERADE$/.test(text);
+        const direct = table === 'raw' && c.name === 'PREROUTING' && /^-d \S+\/32 ! -i \S+ -j DROP$/.test(text);
         return !jumpsToDocker && !masq && !direct;
       });
     }

@@ -168,9 +168,13 @@ export function startImageServices(c: Container, engine: DockerEngine): Running[
 export function startProxy(engine: DockerEngine, c: Container, proto: 'tcp' | 'udp', hostIp: string, hostPort: number, ctrIp: Ipv4, ctrPort: number): Running | null {
   const ns = engine.ns;
   const bind = hostIp === '0.0.0.0' ? 0 : (parseIpv4(hostIp) ?? 0);
+  // one docker-proxy process per published port
+  const pid = engine.host.world.nextPid();
   if (proto === 'tcp') {
-    const l = tcpListen(ns, bind, hostPort, 4096, 'docker-proxy', 1, (client) => {
-      const up = TcpConn.connect(ns, ctrIp, ctrPort, { owner: 'docker-proxy', pid: 1 });
+    const l = tcpListen(ns, bind, hostPort, 4096, 'docker-proxy', pid, (client) => {
+      // the backend is dialled only now; when the container refuses, the proxy closes the client
+      // it has already accepted, with the request unread: the client gets a reset
+      const up = TcpConn.connect(ns, ctrIp, ctrPort, { owner: 'docker-proxy', pid });
       if ('error' in up) {
         client.close();
         return;

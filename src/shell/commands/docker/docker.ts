@@ -137,13 +137,25 @@ function startProcess(ctx: CommandContext, e: DockerEngine, c: Container, o: { d
   }
   if (name === 'tail' && argv.includes('-f')) return null;
   const place = containerPlace(e, c);
-  const sink = { out: (t: string) => (c.logs += t), err: (t: string) => (c.logs += t) };
+  // with -t the process writes to a pseudo-terminal, and programs behave as on a terminal
+  const sink = { out: (t: string) => (c.logs += t), err: (t: string) => (c.logs += t), tty: !!c.spec.tty };
   const p = ctx.detach(argv, place, sink, containerEnv(c));
   procs.set(c.id, p);
   return p.exited;
 }
 
 const procs = new Map<string, { kill(): void }>();
+
+/** Start a started container's main process in the background (compose, restart policies). */
+export function runMainProcess(ctx: CommandContext, e: DockerEngine, c: Container): void {
+  ensureToolboxes();
+  watch(e, c, startProcess(ctx, e, c, { detached: true, interactive: !!c.spec.interactive }), c.startedAt!);
+}
+
+/** Kill a container's main process (before the container is stopped or removed). */
+export function killMainProcess(c: Container): void {
+  stopProcess(c);
+}
 
 /** Start the main processes of containers the daemon just started again (restart policies). */
 export function resumeContainers(ctx: CommandContext, e: DockerEngine, cs: readonly Container[]): void {
@@ -526,7 +538,8 @@ async function exec(ctx: CommandContext, e: DockerEngine, argv: readonly string[
 
 // ---- ps, logs, port, images --------------------------------------------------------------------------
 
-function summaryRow(e: DockerEngine, c: Container): ContainerSummaryRow {
+/** A running container's ports as the API's container summary lists them: bindings, then EXPOSE'd ports. */
+export function portSummariesOf(c: Container): PortSummary[] {
   const ports: PortSummary[] = [];
   if (c.state === 'running') {
     for (const b of c.bindings) ports.push({ IP: b.hostIp, PrivatePort: b.spec.containerPort, PublicPort: b.hostPort, Type: b.spec.proto });
@@ -535,6 +548,11 @@ function summaryRow(e: DockerEngine, c: Container): ContainerSummaryRow {
       if (!c.bindings.some((b) => b.spec.containerPort === Number(port) && b.spec.proto === proto)) ports.push({ PrivatePort: Number(port), Type: proto });
     }
   }
+  return ports;
+}
+
+function summaryRow(e: DockerEngine, c: Container): ContainerSummaryRow {
+  const ports = portSummariesOf(c);
   return {
     Id: c.id,
     Names: [`/${c.name}`],

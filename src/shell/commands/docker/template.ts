@@ -16,7 +16,10 @@ export function execTemplate(template: string, value: unknown): TemplateResult {
   }
 }
 
-/** Rows of cells through Go's tabwriter as the docker CLI sets it up (minwidth 10, padding 3). */
-export function tabwrite(rows: readonly (readonly string[])[]): string {
-  return goTabwrite(rows.map((r) => `${r.join('\t')}\n`).join(''));
+/**
+ * Rows of cells through Go's tabwriter as the docker CLI sets it up (minwidth 10, padding 3), or
+ * with other settings (compose's own formatter uses minwidth 20).
+ */
+export function tabwrite(rows: readonly (readonly string[])[], o: { minWidth?: number; padding?: number } = {}): string {
+  return goTabwrite(rows.map((r) => `${r.join('\t')}\n`).join(''), o.minWidth ?? 10, 1, o.padding ?? 3);
 }
