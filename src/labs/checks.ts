@@ -20,6 +20,7 @@ import type { Place } from '../shell/context.ts';
 import { readFile } from '../shell/files.ts';
 import { Session, runLine } from '../shell/index.ts';
 import { sendEcho, openEcho } from '../shell/commands/icmp-echo.ts';
+import { curlCommand } from '../shell/commands/curl.ts';
 import { formatRuleSave } from '../sim/netfilter/ruletext.ts';
 import type { Check } from './schema.ts';
 
@@ -208,6 +209,32 @@ function routeLine(ns: Netns, dst: string): string | null {
   return null;
 }
 
+/**
+ * An HTTPS GET: the grader carries its own client, the simulator's curl (TLS handshake,
+ * certificate checks and all), run at the place whether or not the place has curl installed.
+ */
+async function httpsCheck(t: Target, place: Place, label: string, h: NonNullable<Check['http']>): Promise<CheckResult> {
+  const world = t.world;
+  const mark = world.trace.mark();
+  const session = new Session(world, { startHost: place.host.name });
+  let out = '';
+  let err = '';
+  const io = { stdin: '', out: (x: string) => void (out += x), err: (x: string) => void (err += x) };
+  const argv = ['curl', '-s', '-S', '--max-time', '5', '-w', '\n%{http_code}', h.url];
+  const code = await session.invoke(curlCommand, argv, place, io, new Map([['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']]), false, { interrupted: false });
+  const events = world.trace.since(mark);
+  const cut = out.lastIndexOf('\n');
+  const status = Number(out.slice(cut + 1));
+  const body = out.slice(0, Math.max(0, cut));
+  if (code !== 0 || !status) {
+    const died = whereItDied(events);
+    return { ok: false, message: `${h.url} from ${label}: ${err.trim().replace(/^curl: \(\d+\) /, '') || `curl exited ${code}`}${died ? `; ${died}` : ''}`, events };
+  }
+  if (h.status !== undefined && status !== Number(h.status)) return { ok: false, message: `${h.url} from ${label}: HTTP ${status}, expected ${h.status}`, events };
+  if (h.contains !== undefined && !body.includes(h.contains)) return { ok: false, message: `${h.url} from ${label}: HTTP ${status}, but the page lacks "${h.contains}"`, events };
+  return { ok: true, message: `${h.url} from ${label}: HTTP ${status}`, events };
+}
+
 export async function evaluate(t: Target, c: Check): Promise<CheckResult> {
   const r = await evaluateInner(t, c);
   if (!r.ok && c.message) return { ...r, message: c.message };
@@ -281,7 +308,8 @@ async function evaluateInner(t: Target, c: Check): Promise<CheckResult> {
     if ('error' in p) return { ok: false, message: p.error };
     const m = /^(https?):\/\/([^/:]+)(?::(\d+))?(\/.*)?$/.exec(c.http.url);
     if (!m) return { ok: false, message: `bad URL ${c.http.url}` };
-    const [, , host, port, path] = m;
+    const [, scheme, host, port, path] = m;
+    if (scheme === 'https') return httpsCheck(t, p.place, p.label, c.http);
     const target = lookup(world, p.place, host);
     if (!target.ok) return { ok: false, message: `${c.http.url} from ${p.label}: ${host} does not resolve: ${target.why}` };
     const r = httpProbe(world, p.place, target.addr, Number(port ?? 80), host, path ?? '/');
