@@ -104,7 +104,7 @@ test.describe('progress', () => {
     await page.locator('[data-progress-export]').click();
     const file = await (await download).path();
     const exported = JSON.parse(readFileSync(file, 'utf8'));
-    expect(exported).toMatchObject({ format: 'packet-path-progress', version: 1, progress: { lessons: { 'network-namespaces': { read: true } } } });
+    expect(exported).toMatchObject({ format: 'packet-path-progress', version: 2, progress: { lessons: { 'network-namespaces': { read: true } } } });
     // start over, then import the file
     page.once('dialog', (d) => d.accept());
     await page.locator('[data-progress-reset]').click();
