@@ -25,7 +25,8 @@ function theme(): string {
 
 export interface MountedEditor {
   getText(): string;
-  setText(text: string): void;
+  /** show another text (another file: its path decides the schema) */
+  setText(text: string, path: string): void;
 }
 
 export function mountYamlEditor(el: HTMLElement, text: string, path: string): MountedEditor {
@@ -39,7 +40,7 @@ export function mountYamlEditor(el: HTMLElement, text: string, path: string): Mo
     });
     configured = true;
   }
-  const model = monaco.editor.createModel(text, 'yaml', monaco.Uri.file(path));
+  let model = monaco.editor.createModel(text, 'yaml', monaco.Uri.file(path));
   const editor = monaco.editor.create(el, {
     model,
     theme: theme(),
@@ -54,6 +55,13 @@ export function mountYamlEditor(el: HTMLElement, text: string, path: string): Mo
   });
   return {
     getText: () => model.getValue(),
-    setText: (t) => model.setValue(t),
+    setText: (t, p) => {
+      const uri = monaco.Uri.file(p);
+      const old = model;
+      model = monaco.editor.getModel(uri) ?? monaco.editor.createModel(t, 'yaml', uri);
+      model.setValue(t);
+      editor.setModel(model);
+      if (old !== model) old.dispose();
+    },
   };
 }

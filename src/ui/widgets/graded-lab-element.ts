@@ -76,8 +76,6 @@ export class PpGradedLab extends HTMLElement {
   private timer: number | null = null;
   private traceIds = 0;
   private lastGrade: Grade | null = null;
-  private editor: { getText(): string; setText(t: string): void } | null = null;
-  private editorPath = '';
 
   connectedCallback(): void {
     if (this.def) return;
@@ -86,7 +84,7 @@ export class PpGradedLab extends HTMLElement {
     this.def = JSON.parse(el.textContent ?? '{}') as LabDef;
     this.labId = this.dataset.lab ?? this.def.lab.id;
     this.storeId = this.dataset.store ?? `graded-${this.labId}`;
-    for (const b of this.querySelectorAll<HTMLButtonElement>('button[data-act]')) b.addEventListener('click', () => void this.act(b.dataset.act ?? '', b));
+    for (const b of this.querySelectorAll<HTMLButtonElement>('.lab-brief button[data-act], .lab-bar button[data-act]')) b.addEventListener('click', () => void this.act(b.dataset.act ?? '', b));
     this.addEventListener('pp-lab-state', (ev) => this.onState((ev as CustomEvent<LabProgressState>).detail));
     document.addEventListener('visibilitychange', () => this.tick());
     this.begin();
@@ -123,7 +121,9 @@ export class PpGradedLab extends HTMLElement {
     this.q('[data-seed]').textContent = String(this.seed);
     this.q('[data-story]').innerHTML = fillHtml(this.def.story, this.vars);
     for (const t of this.querySelectorAll<HTMLElement>('.task-title[data-title]')) t.innerHTML = fillHtml(inlineText(t.dataset.title ?? ''), this.vars);
-    for (const o of this.querySelectorAll<HTMLOptionElement>('option[data-template]')) o.textContent = fillHtml(o.dataset.template ?? '', this.vars).replace(/&amp;/g, '&');
+    // other parts of the page (the editor) read the variant's values from here
+    this.dataset.vars = JSON.stringify(this.vars);
+    this.dispatchEvent(new CustomEvent('pp-variant', { detail: this.vars }));
     this.renderCheck(null);
     this.q('[data-hints]').replaceChildren();
     this.q('[data-hints-box]').hidden = true;
@@ -177,7 +177,6 @@ export class PpGradedLab extends HTMLElement {
     if (what === 'new-variant') return this.newVariant();
     if (what === 'reset') return this.startOver();
     if (what === 'trace') return this.showTrace(button);
-    if (what === 'editor-open') return this.openEditor();
     if (!t) return;
     if (!t.idle) {
       this.status('A command is still running in the terminal: wait for it, or press Ctrl+C there.');
@@ -189,7 +188,6 @@ export class PpGradedLab extends HTMLElement {
       else if (what === 'hint') await this.hint();
       else if (what === 'undo') await this.undo();
       else if (what === 'solution') await this.solution();
-      else if (what === 'editor-save') await this.saveEditor();
     } finally {
       this.setBusy(false);
     }
@@ -353,45 +351,6 @@ export class PpGradedLab extends HTMLElement {
     this.startTerminal([]);
   }
 
-  // ---- editor (labs that edit files) ------------------------------------------------------------
-
-  private filePath(): string {
-    const sel = this.querySelector<HTMLSelectElement>('[data-editor-file]');
-    return sel ? fillHtml(sel.value, this.vars).replace(/&amp;/g, '&') : '';
-  }
-
-  private async openEditor(): Promise<void> {
-    const t = this.terminalEl()?.terminal;
-    if (!t) return;
-    const path = this.filePath();
-    const r = await t.request({ op: 'read-file', path });
-    if (!r) return;
-    if (r.text === null) {
-      this.status(`${path} cannot be read: ${r.error ?? 'no such file'}.`);
-      return;
-    }
-    const mount = this.q('[data-editor-mount]');
-    if (!this.editor) {
-      this.status('Loading the editor…');
-      const { mountYamlEditor } = await import('../editor/yaml-editor.ts');
-      this.editor = mountYamlEditor(mount, r.text, path);
-    } else this.editor.setText(r.text);
-    this.editorPath = path;
-    this.querySelector<HTMLButtonElement>('[data-act="editor-save"]')!.disabled = false;
-    this.status(`${path} is open in the editor.`);
-  }
-
-  private async saveEditor(): Promise<void> {
-    const t = this.terminalEl()?.terminal;
-    if (!t || !this.editor) return;
-    const r = await t.request({ op: 'write-file', path: this.editorPath, text: this.editor.getText() });
-    if (!r) return;
-    if (r.ok) {
-      t.note(`# ${this.editorPath} saved from the editor`);
-      this.status(`Saved ${this.editorPath}.`);
-    } else this.status(`${this.editorPath} was not saved: ${r.error ?? 'unknown error'}`);
-  }
-
   // ---- timer ------------------------------------------------------------------------------------
 
   private elapsedNow(): number {
@@ -443,7 +402,7 @@ export class PpGradedLab extends HTMLElement {
   }
 
   private status(text: string): void {
-    const s = this.q('[data-status]');
+    const s = this.q('[data-lab-says]');
     s.textContent = '';
     // a fresh text node, so screen readers announce a repeated message again
     requestAnimationFrame(() => (s.textContent = text));
