@@ -189,6 +189,13 @@ describe('docker from underneath', () => {
     expect(await out(s, 'docker exec i1 ip link show eth0')).toContain(`link/ether ${mac}`);
   });
 
+  it('two ipvlan (l2) containers reach each other: the ARP reply to the shared MAC goes to the sibling that owns its target address', async () => {
+    const s = await docker(['docker network create -d ipvlan --subnet 10.0.0.0/24 -o parent=eth0 ipv', 'docker run -dit --name i1 --network ipv --ip 10.0.0.60 alpine ash', 'docker run -dit --name i2 --network ipv --ip 10.0.0.61 alpine ash']);
+    const r = await runLine(s, 'docker exec i1 ping -c 1 -W 1 10.0.0.61');
+    expect(r.exitCode).toBe(0);
+    expect(r.output).toContain('1 packets transmitted, 1 packets received');
+  });
+
   it('listeners started as a container command, reached from other containers and through a published port', async () => {
     const s = await docker(['docker run -d --name l1 alpine nc -lk -p 9000', 'docker run -d --name py -p 8000:8000 python python3 -m http.server 8000']);
     expect((await runLine(s, 'docker run --rm alpine nc -zv 172.17.0.2 9000')).exitCode).toBe(0);

@@ -1537,8 +1537,11 @@ function ipvlanXmit(dev: Link, pkt: Packet): void {
   const lower = dev.parent;
   if (!lower) return;
   const siblings = [...lower.uppers].filter((u) => u !== dev && u.kind === 'ipvlan' && u.adminUp);
-  if (pkt.ip) {
-    const s = siblings.find((x) => x.addrs.some((a) => a.addr === pkt.ip!.dst));
+  // ipvlan_xmit_mode_l2: a frame to the shared MAC goes to the sibling that owns its layer-3
+  // destination, the target address of an ARP packet (a reply, a unicast probe) included
+  const target = pkt.ip ? pkt.ip.dst : pkt.arp && pkt.eth && pkt.eth.dst === lower.mac ? pkt.arp.tpa : null;
+  if (target !== null) {
+    const s = siblings.find((x) => x.addrs.some((a) => a.addr === target));
     if (s) {
       dev.ns.world.sched.after(1, () => netifRxChild(s, pkt));
       return;
