@@ -196,6 +196,21 @@ describe('docker from underneath', () => {
     expect(r.output).toContain('1 packets transmitted, 1 packets received');
   });
 
+  it('macvlan and ipvlan networks reserve no gateway unless given one; an l3 ipvlan routes everything to its interface', async () => {
+    const s = await docker([
+      'docker network create -d macvlan --subnet 10.1.0.0/24 -o parent=eth0 mv',
+      'docker run -dit --name m1 --network mv alpine ash',
+      'docker network create -d ipvlan --subnet 192.168.50.0/24 -o parent=eth0 -o ipvlan_mode=l3 l3net',
+      'docker run -dit --name l3 --network l3net alpine ash',
+      'docker network create -d macvlan --subnet 10.2.0.0/24 --gateway 10.2.0.254 -o parent=eth0 mv2',
+      'docker run -dit --name m2 --network mv2 alpine ash',
+    ]);
+    expect(await out(s, 'docker exec m1 ip route')).toBe('10.1.0.0/24 dev eth0 scope link  src 10.1.0.1 \n');
+    expect(await out(s, "docker network inspect -f '{{json .IPAM.Config}}' mv")).toBe('[{"Subnet":"10.1.0.0/24","IPRange":"","Gateway":""}]\n');
+    expect(await out(s, 'docker exec l3 ip route')).toBe('default dev eth0 scope link \n192.168.50.0/24 dev eth0 scope link  src 192.168.50.1 \n');
+    expect(await out(s, 'docker exec m2 ip route')).toBe('default via 10.2.0.254 dev eth0 \n10.2.0.0/24 dev eth0 scope link  src 10.2.0.1 \n');
+  });
+
   it('listeners started as a container command, reached from other containers and through a published port', async () => {
     const s = await docker(['docker run -d --name l1 alpine nc -lk -p 9000', 'docker run -d --name py -p 8000:8000 python python3 -m http.server 8000']);
     expect((await runLine(s, 'docker run --rm alpine nc -zv 172.17.0.2 9000')).exitCode).toBe(0);

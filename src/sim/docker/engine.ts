@@ -199,6 +199,10 @@ export interface Container {
 
 const SUBNET_KEY = 'com.docker.network.bridge.name';
 
+function isL3Ipvlan(n: DockerNetwork): boolean {
+  return n.driver === 'ipvlan' && (n.ipvlanMode === 'l3' || n.ipvlanMode === 'l3s');
+}
+
 export class DockerEngine {
   readonly host: Host;
   readonly version = '29.0.2';
@@ -375,7 +379,9 @@ export class DockerEngine {
     if (parent !== null && !this.ns.linkByName(parent.split('.')[0])) throw new DockerError(`invalid subinterface vlan name ${parent}, example formatting is eth0.10`);
     const id = this.newId();
     const pool = subnet ? new AddressPool(subnet, range) : null;
-    const gw = gateway ?? (subnet ? (subnet.addr + 1) >>> 0 : null);
+    // Engine 29 (GetSkipGwAlloc): macvlan and ipvlan networks reserve no gateway address unless
+    // one is given; the gateway is a router outside Docker, never an address of the host
+    const gw = gateway;
     if (pool && gw !== null) pool.reserve(gw);
     const net: DockerNetwork = {
       id,
@@ -653,9 +659,13 @@ export class DockerEngine {
     }
     addAddr(ctrLink, { addr: ip, len: pool.subnet.len, broadcast: broadcastOf(ip, pool.subnet.len) });
     setUp(ctrLink);
-    // the first network with a gateway gives the default route
+    // the first network with a gateway gives the default route; an l3 (or l3s) ipvlan routes
+    // everything to its interface instead (`default dev eth0`), whatever gateway was given
     const hasDefault = ns.routes.some((r) => r.table === RT_TABLE_MAIN && r.len === 0);
-    if (!hasDefault && net.gateway !== null && !net.internal && !net.overlay) addRoute(ns, { dst: 0, len: 0, via: net.gateway, dev: ctrLink, table: RT_TABLE_MAIN });
+    if (!hasDefault && !net.internal && !net.overlay) {
+      if (isL3Ipvlan(net)) addRoute(ns, { dst: 0, len: 0, dev: ctrLink, table: RT_TABLE_MAIN });
+      else if (net.gateway !== null) addRoute(ns, { dst: 0, len: 0, via: net.gateway, dev: ctrLink, table: RT_TABLE_MAIN });
+    }
     const ep: Endpoint = {
       id: this.newId(),
       network: net,
@@ -780,8 +790,11 @@ export class DockerEngine {
     const ns = c.netns;
     if (ns && !ns.routes.some((r) => r.table === RT_TABLE_MAIN && r.len === 0)) {
       // another network with a gateway takes over the default route
-      const next = [...c.endpoints.values()].find((e) => e.network.gateway !== null && !e.network.internal);
-      if (next && next.ctrLink) addRoute(ns, { dst: 0, len: 0, via: next.network.gateway!, dev: next.ctrLink, table: RT_TABLE_MAIN });
+      const next = [...c.endpoints.values()].find((e) => (e.network.gateway !== null || isL3Ipvlan(e.network)) && !e.network.internal);
+      if (next && next.ctrLink) {
+        if (isL3Ipvlan(next.network)) addRoute(ns, { dst: 0, len: 0, dev: next.ctrLink, table: RT_TABLE_MAIN });
+        else addRoute(ns, { dst: 0, len: 0, via: next.network.gateway!, dev: next.ctrLink, table: RT_TABLE_MAIN });
+      }
     }
     this.writeNetworkFiles(c);
   }
