@@ -211,6 +211,17 @@ describe('docker from underneath', () => {
     expect(await out(s, 'docker exec m2 ip route')).toBe('default via 10.2.0.254 dev eth0 \n10.2.0.0/24 dev eth0 scope link  src 10.2.0.1 \n');
   });
 
+  it('host networking: -p is discarded with the daemon\'s warning, and no ports are listed for containers without a bridge endpoint', async () => {
+    const s = await docker(['docker run -d --name b nginx']);
+    const r = await runLine(s, 'docker run -d --name h --network host -p 8080:80 nginx');
+    expect(r.exitCode).toBe(0);
+    expect(r.output).toMatch(/^WARNING: Published ports are discarded when using host network mode\n[0-9a-f]{64}\n$/);
+    expect(await out(s, 'ss -ltn')).not.toContain(':8080');
+    expect(await out(s, "docker ps --format '{{.Names}} [{{.Ports}}]'")).toBe('h []\nb [80/tcp]\n');
+    expect(await out(s, "docker inspect -f '{{json .NetworkSettings.Ports}}' h")).toBe('{}\n');
+    expect(await out(s, 'docker port h')).toBe('');
+  });
+
   it('listeners started as a container command, reached from other containers and through a published port', async () => {
     const s = await docker(['docker run -d --name l1 alpine nc -lk -p 9000', 'docker run -d --name py -p 8000:8000 python python3 -m http.server 8000']);
     expect((await runLine(s, 'docker run --rm alpine nc -zv 172.17.0.2 9000')).exitCode).toBe(0);
