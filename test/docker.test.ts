@@ -222,6 +222,13 @@ describe('docker from underneath', () => {
     expect(await out(s, 'docker port h')).toBe('');
   });
 
+  it('raw PREROUTING: every container on a bridge network is shielded from direct access, and a port published on 127.0.0.1 from other interfaces', async () => {
+    const s = await docker(['docker network create --internal secret', 'docker run -dit --name a alpine ash', 'docker run -dit --name i --network secret alpine ash', 'docker run -d --name web -p 127.0.0.1:8080:80 nginx']);
+    expect(await out(s, 'iptables -t raw -S PREROUTING')).toBe('-P PREROUTING ACCEPT\n-A PREROUTING -d 172.17.0.2/32 ! -i docker0 -j DROP\n-A PREROUTING -d 172.17.0.3/32 ! -i docker0 -j DROP\n-A PREROUTING -d 127.0.0.1/32 ! -i lo -p tcp -m tcp --dport 8080 -j DROP\n');
+    expect((await runLine(s, 'docker rm -f a web')).exitCode).toBe(0);
+    expect(await out(s, 'iptables -t raw -S PREROUTING')).toBe('-P PREROUTING ACCEPT\n');
+  });
+
   it('listeners started as a container command, reached from other containers and through a published port', async () => {
     const s = await docker(['docker run -d --name l1 alpine nc -lk -p 9000', 'docker run -d --name py -p 8000:8000 python python3 -m http.server 8000']);
     expect((await runLine(s, 'docker run --rm alpine nc -zv 172.17.0.2 9000')).exitCode).toBe(0);

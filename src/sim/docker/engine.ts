@@ -17,7 +17,7 @@ import { setSysctl } from '../net/sysctl.ts';
 import { RT_TABLE_MAIN } from '../net/types.ts';
 import { broadcastOf, formatIpv4, inPrefix, networkOf, parseIpv4, type Ipv4 } from '../wire/addr.ts';
 import { allocateSubnet, AddressPool, DEFAULT_POOLS, overlaps, subnetText, type PoolSpec, type Subnet } from './ipam.ts';
-import { addNetworkRules, addPortRules, clearDockerRules, installBaseRules, removeNetworkRules, removePortRules, type PortMapping } from './firewall.ts';
+import { addDirectAccessRule, addNetworkRules, addPortRules, clearDockerRules, installBaseRules, removeDirectAccessRule, removeNetworkRules, removePortRules, type PortMapping } from './firewall.ts';
 import { findImage, knownRepository, type ResolvedImage } from './images.ts';
 import { extServers, hostsFile, resolvConf, type HostsEntry } from './files.ts';
 import { startEmbeddedDns, type EmbeddedDns } from './dns.ts';
@@ -682,6 +682,7 @@ export class DockerEngine {
     };
     c.endpoints.set(net.id, ep);
     net.endpoints.set(c.id, ep);
+    if (net.driver === 'bridge' && net.bridgeName && !net.internal) addDirectAccessRule(this.ns, net.bridgeName, ip);
     if (!net.isDefaultBridge && !c.dns && net.name !== 'docker_gwbridge') c.dns = startEmbeddedDns(c, this);
     if (net.overlay) {
       announce(net, ep, true);
@@ -705,6 +706,7 @@ export class DockerEngine {
     if (net.overlay) announce(net, ep, false);
     if (ep.ip !== null) {
       this.unpublishOn(c, ep);
+      if (net.driver === 'bridge' && net.bridgeName && !net.internal) removeDirectAccessRule(this.ns, net.bridgeName, ep.ip);
       net.pool?.release(ep.ip);
     }
     if (ep.hostVeth && this.ns.linkByIndex(ep.hostVeth.ifindex) === ep.hostVeth) deleteLinkNow(ep.hostVeth);

@@ -80,7 +80,7 @@ export function clearDockerRules(ns: Netns): void {
         // Docker's own MASQUERADE and direct-access rules, not rules of the same kind a user added
         const text = formatRuleSave(r.spec);
         const masq = table === 'nat' && c.name === 'POSTROUTING' && /^-s \S+ ! -o \S+ -j MASQUERADE$/.test(text);
-        const direct = table === 'raw' && c.name === 'PREROUTING' && /^-d \S+\/32 ! -i \S+ -j DROP$/.test(text);
+        const direct = table === 'raw' && c.name === 'PREROUTING' && (/^-d \S+\/32 ! -i \S+ -j DROP$/.test(text) || /^-d 127\.\S+\/32 ! -i lo -p (tcp|udp) -m (tcp|udp) --dport \d+ -j DROP$/.test(text));
         return !jumpsToDocker && !masq && !direct;
       });
     }
@@ -133,22 +133,38 @@ export interface PortMapping {
 function portRules(br: string, ip: Ipv4, p: PortMapping): { table: TableName; chain: string; text: string; top?: boolean }[] {
   const ctr = formatIpv4(ip);
   const dst = p.hostIp !== null && p.hostIp !== 0 ? `-d ${formatIpv4(p.hostIp)}/32 ` : '';
-  return [
-    // setPerPortForwarding: at the head of DOCKER, before the network's DROP rule
-    { table: 'filter', chain: 'DOCKER', text: `-d ${ctr}/32 ! -i ${br} -o ${br} -p ${p.proto} -m ${p.proto} --dport ${p.containerPort} -j ACCEPT`, top: true },
-    { table: 'nat', chain: 'DOCKER', text: `${dst}! -i ${br} -p ${p.proto} -m ${p.proto} --dport ${p.hostPort} -j DNAT --to-destination ${ctr}:${p.containerPort}` },
-  ];
+  const rules: { table: TableName; chain: string; text: string; top?: boolean }[] = [];
+  // filterPortMappedOnLoopback: a port published on a loopback address is dropped when it comes
+  // from anywhere but lo (a remote host could otherwise route to 127.0.0.1 through a bridge
+  // whose route_localnet is on)
+  if (p.hostIp !== null && p.hostIp >>> 24 === 127) rules.push({ table: 'raw', chain: 'PREROUTING', text: `-d ${formatIpv4(p.hostIp)}/32 ! -i lo -p ${p.proto} -m ${p.proto} --dport ${p.hostPort} -j DROP` });
+  // setPerPortForwarding: at the head of DOCKER, before the network's DROP rule
+  rules.push({ table: 'filter', chain: 'DOCKER', text: `-d ${ctr}/32 ! -i ${br} -o ${br} -p ${p.proto} -m ${p.proto} --dport ${p.containerPort} -j ACCEPT`, top: true });
+  rules.push({ table: 'nat', chain: 'DOCKER', text: `${dst}! -i ${br} -p ${p.proto} -m ${p.proto} --dport ${p.hostPort} -j DNAT --to-destination ${ctr}:${p.containerPort}` });
+  return rules;
 }
 
-/** A container's published ports on one network (and filterDirectAccess once per container). */
+/** A container's published ports on one network. */
 export function addPortRules(ns: Netns, br: string, ip: Ipv4, ports: readonly PortMapping[]): void {
   for (const p of ports) for (const r of portRules(br, ip, p)) rule(ns, r.table, r.chain, r.text, r.top ? 1 : undefined);
-  if (ports.length) rule(ns, 'raw', 'PREROUTING', `-d ${formatIpv4(ip)}/32 ! -i ${br} -j DROP`);
 }
 
 export function removePortRules(ns: Netns, br: string, ip: Ipv4, ports: readonly PortMapping[]): void {
   for (const p of ports) for (const r of portRules(br, ip, p)) unrule(ns, r.table, r.chain, r.text);
-  if (ports.length) unrule(ns, 'raw', 'PREROUTING', `-d ${formatIpv4(ip)}/32 ! -i ${br} -j DROP`);
+}
+
+/**
+ * filterDirectAccess, for every endpoint of a bridge network that is not internal (Engine 29
+ * adds it with the endpoint, published ports or not): packets addressed straight to the
+ * container's address are dropped unless they come from its own bridge, so a machine on the LAN
+ * with a route to the subnet cannot reach the container past the published ports.
+ */
+export function addDirectAccessRule(ns: Netns, br: string, ip: Ipv4): void {
+  rule(ns, 'raw', 'PREROUTING', `-d ${formatIpv4(ip)}/32 ! -i ${br} -j DROP`);
+}
+
+export function removeDirectAccessRule(ns: Netns, br: string, ip: Ipv4): void {
+  unrule(ns, 'raw', 'PREROUTING', `-d ${formatIpv4(ip)}/32 ! -i ${br} -j DROP`);
 }
 
 /**
