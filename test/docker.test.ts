@@ -126,6 +126,15 @@ describe('docker from underneath', () => {
     expect((await runLine(s, 'docker run -d --name c -p 127.0.0.1:9001:80 -p 9001:80/udp nginx')).exitCode).toBe(0);
   });
 
+  it('a UDP port has its own docker-proxy process, shown by ss -lunp with its pid', async () => {
+    const s = await docker(['docker run -d --name a -p 8080:80 -p 5353:53/udp nginx']);
+    const tcp = (await out(s, 'ss -ltnp')).match(/"docker-proxy",pid=(\d+)/);
+    const udp = (await out(s, 'ss -lunp')).match(/0\.0\.0\.0:5353 +0\.0\.0\.0:\* +users:\(\("docker-proxy",pid=(\d+),fd=3\)\)/);
+    expect(tcp && udp).toBeTruthy();
+    // one process per published port, each with a pid of its own (not init's)
+    expect(Number(udp![1])).toBeGreaterThan(Number(tcp![1]));
+  });
+
   it('FORWARD policy DROP without Docker chains cuts containers off; the rules put back fix it', async () => {
     const s = await docker(['docker run -dit --name c1 alpine ash']);
     expect((await runLine(s, 'docker exec c1 ping -c 1 -W 1 8.8.8.8')).exitCode).toBe(0);
