@@ -117,6 +117,24 @@ describe('docker from underneath', () => {
     expect(r.output).toMatch(/^docker: Error response from daemon: failed to set up container networking: driver failed programming external connectivity on endpoint b \([0-9a-f]{64}\): Bind for 0\.0\.0\.0:8080 failed: port is already allocated\n\nRun 'docker run --help' for more information\n$/);
   });
 
+  it('a host port a host process already listens on makes the start fail (Engine 29 binds it first)', async () => {
+    const s = await docker(['python3 -m http.server 9000 &']);
+    const r = await runLine(s, 'docker run -d --name b -p 9000:80 nginx');
+    expect(r.exitCode).toBe(125);
+    expect(r.output).toMatch(/^docker: Error response from daemon: failed to set up container networking: driver failed programming external connectivity on endpoint b \([0-9a-f]{64}\): failed to bind host port 0\.0\.0\.0:9000\/tcp: address already in use\n\nRun 'docker run --help' for more information\n$/);
+    expect(await out(s, 'iptables -t nat -S DOCKER')).not.toContain('9000');
+    expect((await runLine(s, 'docker run -d --name c -p 127.0.0.1:9001:80 -p 9001:80/udp nginx')).exitCode).toBe(0);
+  });
+
+  it('a UDP port has its own docker-proxy process, shown by ss -lunp with its pid', async () => {
+    const s = await docker(['docker run -d --name a -p 8080:80 -p 5353:53/udp nginx']);
+    const tcp = (await out(s, 'ss -ltnp')).match(/"docker-proxy",pid=(\d+)/);
+    const udp = (await out(s, 'ss -lunp')).match(/0\.0\.0\.0:5353 +0\.0\.0\.0:\* +users:\(\("docker-proxy",pid=(\d+),fd=3\)\)/);
+    expect(tcp && udp).toBeTruthy();
+    // one process per published port, each with a pid of its own (not init's)
+    expect(Number(udp![1])).toBeGreaterThan(Number(tcp![1]));
+  });
+
   it('FORWARD policy DROP without Docker chains cuts containers off; the rules put back fix it', async () => {
     const s = await docker(['docker run -dit --name c1 alpine ash']);
     expect((await runLine(s, 'docker exec c1 ping -c 1 -W 1 8.8.8.8')).exitCode).toBe(0);

@@ -114,7 +114,7 @@ export const ssCommand: Command = {
       for (const u of [...socks.udp.values()].sort((a, b) => a.port - b.port)) {
         const connected = u.remote !== null;
         if (!showListen && !connected) continue;
-        rows.push({ netid: 'udp', state: connected ? 'ESTAB' : 'UNCONN', recvQ: '0', sendQ: '0', laddr: addr(u.addr), lport: port(u.port, 'udp'), raddr: connected ? addr(u.remote!.addr) : '0.0.0.0', rport: connected ? port(u.remote!.port, 'udp') : '*', proc: procs ? `users:(("${u.owner}",pid=1,fd=3))` : '' });
+        rows.push({ netid: 'udp', state: connected ? 'ESTAB' : 'UNCONN', recvQ: '0', sendQ: '0', laddr: addr(u.addr), lport: port(u.port, 'udp'), raddr: connected ? addr(u.remote!.addr) : '0.0.0.0', rport: connected ? port(u.remote!.port, 'udp') : '*', proc: procs ? `users:(("${u.owner}",pid=${u.pid ?? 1},fd=3))` : '' });
       }
     }
     const filtered = rows.filter((r) => {

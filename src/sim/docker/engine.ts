@@ -899,6 +899,18 @@ export class DockerEngine {
           const ep = [...c.endpoints.values()][0];
           throw new DockerError(`failed to set up container networking: driver failed programming external connectivity on endpoint ${c.name} (${ep?.id ?? c.id}): Bind for ${hostIp}:${hostPort} failed: port is already allocated`);
         }
+        // Engine 28+ binds the host port itself before anything else (and hands the socket to
+        // docker-proxy): a host process already on that port makes the start fail
+        const bindAddr = hostIp === '0.0.0.0' ? 0 : (parseIpv4(hostIp) ?? 0);
+        const socks = this.ns.sockets;
+        const taken =
+          spec.proto === 'tcp'
+            ? [...socks.tcpListeners.values()].some((l) => l.port === hostPort && (l.addr === 0 || bindAddr === 0 || l.addr === bindAddr))
+            : [...socks.udp.values()].some((u) => u.port === hostPort && (u.addr === 0 || bindAddr === 0 || u.addr === bindAddr));
+        if (taken) {
+          const ep = [...c.endpoints.values()][0];
+          throw new DockerError(`failed to set up container networking: driver failed programming external connectivity on endpoint ${c.name} (${ep?.id ?? c.id}): failed to bind host port ${hostIp}:${hostPort}/${spec.proto}: address already in use`);
+        }
         bindings.push({ spec, hostIp, hostPort });
         this.hostPorts.set(key, c.id);
       }

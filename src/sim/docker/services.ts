@@ -206,12 +206,14 @@ export function startProxy(engine: DockerEngine, c: Container, proto: 'tcp' | 'u
     addr: bind,
     port: hostPort,
     owner: 'docker-proxy',
+    pid,
     onRecv: (text, from) => {
       const key = `${from.addr}:${from.port}`;
       let up = upstream.get(key);
       if (!up) {
         const s = udpOpen(ns, {
           owner: 'docker-proxy',
+          pid,
           onRecv: (reply) => {
             if (!('error' in front)) udpSend(front, from.addr, from.port, reply, { by: 'docker-proxy' });
           },

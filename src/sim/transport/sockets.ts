@@ -15,6 +15,8 @@ export interface UdpSocket {
   readonly port: number;
   /** the process that owns it (for ss -p and traces) */
   readonly owner: string;
+  /** its pid for ss -p, when the owner is a process of its own (otherwise ss shows 1) */
+  readonly pid?: number;
   /** connected peer, if any */
   remote: { addr: Ipv4; port: number } | null;
   onRecv(data: string, from: { addr: Ipv4; port: number }, pkt: Packet, to: Ipv4): void;

@@ -13,6 +13,7 @@ export interface UdpOpenOptions {
   addr?: Ipv4;
   port?: number;
   owner: string;
+  pid?: number;
   onRecv: UdpSocket['onRecv'];
   onError?: (info: IcmpErrorInfo) => void;
 }
@@ -25,7 +26,7 @@ export function udpOpen(ns: Netns, o: UdpOpenOptions): UdpSocket | { error: stri
     return { error: 'EADDRINUSE' };
   }
   if (addr !== 0 && !ns.isLocalAddr(addr)) return { error: 'EADDRNOTAVAIL' };
-  const s: UdpSocket = { ns, addr, port, owner: o.owner, remote: null, onRecv: o.onRecv, onError: o.onError, closed: false };
+  const s: UdpSocket = { ns, addr, port, owner: o.owner, pid: o.pid, remote: null, onRecv: o.onRecv, onError: o.onError, closed: false };
   ns.sockets.udp.set(SocketTable.key(addr, port), s);
   return s;
 }
