@@ -263,6 +263,23 @@ describe('docker from underneath', () => {
     expect(await out(s, 'docker logs d')).toBe('Serving HTTP on 0.0.0.0 port 8000 (http://0.0.0.0:8000/) ...\n');
   });
 
+  it('--network container:NAME takes the other container\'s hostname, and refuses what only the owner decides', async () => {
+    const s = await docker(['docker run -d --name web nginx', 'docker run -d --name side --network container:web alpine sleep infinity']);
+    expect(await out(s, 'docker exec side hostname')).toBe(await out(s, "docker inspect -f '{{.Config.Hostname}}' web"));
+    expect(await out(s, "docker inspect -f '{{.Config.Hostname}}' side")).toBe(await out(s, "docker inspect -f '{{.Config.Hostname}}' web"));
+    for (const [flags, msg] of [
+      ['-p 8080:80', 'conflicting options: port publishing and the container type network mode'],
+      ['-P', 'conflicting options: port publishing and the container type network mode'],
+      ['--hostname x', 'conflicting options: hostname and the network mode'],
+      ['--dns 1.1.1.1', 'conflicting options: dns and the network mode'],
+      ['--add-host db:10.0.0.5', 'conflicting options: custom host-to-IP mapping and the network mode'],
+    ]) {
+      const r = await runLine(s, `docker run -d --network container:web ${flags} alpine sleep infinity`);
+      expect(r.exitCode).toBe(125);
+      expect(r.output).toContain(`docker: Error response from daemon: ${msg}`);
+    }
+  });
+
   it('the default bridge has no DNS; a user-defined network answers names at 127.0.0.11', async () => {
     const s = await docker(['docker network create app', 'docker run -dit --name a --network app alpine ash', 'docker run -dit --name b --network app alpine ash', 'docker run -dit --name c alpine ash']);
     expect(await out(s, 'docker exec a cat /etc/resolv.conf')).toContain('nameserver 127.0.0.11\noptions ndots:0\n');

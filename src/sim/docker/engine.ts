@@ -514,9 +514,16 @@ export class DockerEngine {
       if (clash && clash.name === spec.name) throw new DockerError(`Conflict. The container name "/${spec.name}" is already in use by container "${clash.id}". You have to remove (or rename) that container to be able to reuse that name.`);
     }
     const mode = spec.network ?? 'bridge';
+    let sharedWith: Container | null = null;
     if (mode.startsWith('container:')) {
-      const other = this.findContainer(mode.slice('container:'.length));
-      if (!other) throw new DockerError(`No such container: ${mode.slice('container:'.length)}`);
+      // validateNetContainerMode: what the namespace's owner decides cannot be given again
+      if (spec.hostname !== undefined) throw new DockerError('conflicting options: hostname and the network mode');
+      if (spec.links?.length) throw new DockerError('conflicting options: container type network can\'t be used with links. This would result in undefined behavior');
+      if (spec.dns?.length) throw new DockerError('conflicting options: dns and the network mode');
+      if (spec.addHosts?.length) throw new DockerError('conflicting options: custom host-to-IP mapping and the network mode');
+      if (spec.ports?.length || spec.publishAll) throw new DockerError('conflicting options: port publishing and the container type network mode');
+      sharedWith = this.findContainer(mode.slice('container:'.length));
+      if (!sharedWith) throw new DockerError(`No such container: ${mode.slice('container:'.length)}`);
     } else if (!this.findNetwork(mode)) throw new DockerError(`network ${mode} not found`);
     const net = mode.startsWith('container:') ? null : this.findNetwork(mode)!;
     if (net?.overlay && !net.attachable && !spec.labels?.['com.docker.swarm.task.id']) throw new DockerError(`Could not attach to network ${mode}: rpc error: code = PermissionDenied desc = network ${mode} not manually attachable`);
@@ -546,7 +553,8 @@ export class DockerEngine {
       startedAt: null,
       finishedAt: null,
       restartCount: 0,
-      hostname: spec.hostname ?? (mode === 'host' ? this.host.hostname : id.slice(0, 12)),
+      // a container that joins another's namespace takes its hostname too (initializeNetworking)
+      hostname: sharedWith?.hostname ?? spec.hostname ?? (mode === 'host' ? this.host.hostname : id.slice(0, 12)),
       networkMode: net ? net.name === 'bridge' && spec.network === undefined ? 'bridge' : mode : mode,
       netns: null,
       fs: new FileSystem(),
