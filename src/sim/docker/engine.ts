@@ -231,12 +231,19 @@ export class DockerEngine {
   userlandProxy = true;
   /** what daemon.json last said about it; it takes effect when the daemon (re)starts */
   private configuredUserlandProxy = true;
+  /**
+   * The resolv.conf dockerd bases containers' files on, chosen when it starts (setupResolvConf,
+   * resolvconf.Path): /etc/resolv.conf, unless its only nameserver is systemd-resolved's stub
+   * 127.0.0.53, then /run/systemd/resolve/resolv.conf, which lists the real servers.
+   */
+  private resolvConfPath = '/etc/resolv.conf';
 
   constructor(host: Host) {
     this.host = host;
     this.rng = host.world.rngFor(`docker@${host.name}`);
     this.loadConfig();
     this.userlandProxy = this.configuredUserlandProxy;
+    this.detectResolvConf();
     const ns = host.root;
     // the daemon enables forwarding and br_netfilter; it closes the FORWARD policy because it
     // had to switch forwarding on itself
@@ -851,9 +858,9 @@ export class DockerEngine {
     // a file the user bind-mounts over Docker's own is left alone (Docker does not mount its copy)
     const userMounted = (path: string) => c.fs.mountAt(path)?.point === path;
     if (!userMounted('/etc/hosts')) c.fs.write('/etc/hosts', hostsFile(own.length ? own.slice(0, 1) : [], extra));
-    const hostConf = this.host.fs.read('/etc/resolv.conf');
+    const hostConf = this.host.fs.read(this.resolvConfPath);
     const internal = [...c.endpoints.values()].some((e) => !e.network.isDefaultBridge) || (c.state !== 'running' && this.networksOf(c).some((n) => !n.net.isDefaultBridge));
-    const o = { host: hostConf.ok ? hostConf.data : '', internal, dns: c.spec.dns?.length ? c.spec.dns : this.daemonDns, dnsSearch: c.spec.dnsSearch ?? [], dnsOptions: c.spec.dnsOptions ?? [] };
+    const o = { host: hostConf.ok ? hostConf.data : '', source: hostConf.ok ? this.resolvConfPath : '', internal, dns: c.spec.dns?.length ? c.spec.dns : this.daemonDns, dnsSearch: c.spec.dnsSearch ?? [], dnsOptions: c.spec.dnsOptions ?? [] };
     if (!userMounted('/etc/resolv.conf')) {
       // Docker writes the legacy (copied) file with a hash beside it, then, when the embedded
       // server is needed, the 127.0.0.11 version without updating the hash: from then on the file
@@ -997,6 +1004,7 @@ export class DockerEngine {
   startDaemon(): Container[] {
     if (this.running) this.stopDaemon();
     this.userlandProxy = this.configuredUserlandProxy;
+    this.detectResolvConf();
     const ns = this.ns;
     const forwardWasOff = !ns.ipForward;
     setSysctl(ns, 'net.ipv4.ip_forward', '1');
@@ -1019,6 +1027,13 @@ export class DockerEngine {
       c.stoppedByDaemon = false;
     }
     return started;
+  }
+
+  /** resolvconf.Path at daemon start: systemd-resolved's stub alone means its upstream file. */
+  private detectResolvConf(): void {
+    const r = this.host.fs.read('/etc/resolv.conf');
+    const servers = r.ok ? parseResolvConf(r.data).servers : [];
+    this.resolvConfPath = servers.length === 1 && formatIpv4(servers[0]) === '127.0.0.53' ? '/run/systemd/resolve/resolv.conf' : '/etc/resolv.conf';
   }
 
   /** The container's address on its first network (what `docker inspect` shows first). */
