@@ -115,3 +115,16 @@ describe('the host resolv.conf dockerd starts from (resolvconf.Path, TransformFo
     expect(await out(s, 'docker run --rm --network net alpine cat /etc/resolv.conf')).toContain("# Based on host file: '/etc/resolv.conf' (internal resolver)\n# ExtServers: [host(127.0.0.53) host(10.0.0.1)]\n");
   });
 });
+
+describe("the embedded DNS's own answers on the wire (resolver.go createRespMsg, miekg/dns Truncate)", () => {
+  it('carry no OPT record and no name compression; forwarded answers keep the upstream OPT', async () => {
+    const s = await docker(['docker network create net', 'docker run -d --name web --network net busybox sleep infinity', 'docker run -d --name tools --network net nicolaka/netshoot sleep infinity']);
+    const own = await out(s, 'docker exec tools dig web');
+    expect(own).toContain(';; flags: qr rd ra; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 0\n\n;; QUESTION SECTION:\n');
+    expect(own).not.toContain('OPT PSEUDOSECTION');
+    // 12 header + 9 question + 19 answer (owner name written out in full)
+    expect(own).toContain(';; MSG SIZE  rcvd: 40\n');
+    const fwd = await out(s, 'docker exec tools dig example.com');
+    expect(fwd).toContain(';; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n');
+  });
+});
