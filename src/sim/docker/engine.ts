@@ -833,6 +833,46 @@ export class DockerEngine {
   // ---- files ---------------------------------------------------------------------------------------
 
   /**
+   * The variables a legacy link puts in the linking container's environment (links.go ToEnv),
+   * per `--link NAME:ALIAS`, from the target as it is now: ALIAS_PORT (the lowest exposed port,
+   * tcp first) and per port ALIAS_PORT_N_PROTO with _ADDR, _PORT, _PROTO; ALIAS_NAME=/CONTAINER/ALIAS;
+   * ALIAS_ENV_X for the target's own variables but HOME and PATH. (The _START and _END variables
+   * of runs of consecutive ports are not modelled.)
+   */
+  linkEnv(c: Container): string[] {
+    const env: string[] = [];
+    for (const l of c.spec.links ?? []) {
+      const t = this.findContainer(l.name);
+      if (!t) continue;
+      const ep = [...t.endpoints.values()].find((e) => e.network.isDefaultBridge);
+      const ip = ep?.ip != null ? formatIpv4(ep.ip) : '';
+      const alias = l.alias.toUpperCase().replace(/-/g, '_');
+      const ports = new Map<string, { port: number; proto: string }>();
+      for (const x of [...t.image.info.exposed, ...(t.spec.ports ?? []).map((p) => `${p.containerPort}/${p.proto}`)]) {
+        const [n, proto = 'tcp'] = String(x).split('/');
+        ports.set(`${Number(n)}/${proto}`, { port: Number(n), proto });
+      }
+      const sorted = [...ports.values()].sort((a, b) => a.port - b.port || (a.proto === 'tcp' ? -1 : b.proto === 'tcp' ? 1 : a.proto.localeCompare(b.proto)));
+      if (sorted.length) env.push(`${alias}_PORT=${sorted[0].proto}://${ip}:${sorted[0].port}`);
+      for (const p of sorted) {
+        const k = `${alias}_PORT_${p.port}_${p.proto.toUpperCase()}`;
+        env.push(`${k}=${p.proto}://${ip}:${p.port}`, `${k}_ADDR=${ip}`, `${k}_PORT=${p.port}`, `${k}_PROTO=${p.proto}`);
+      }
+      env.push(`${alias}_NAME=/${c.name}/${l.alias}`);
+      // the target's Config.Env: its -e values, then the image's it does not override (merge)
+      const own = [...(t.spec.env ?? [])];
+      for (const e of t.image.info.env) if (!own.some((x) => x.split('=')[0] === e.split('=')[0])) own.push(e);
+      for (const e of own) {
+        const i = e.indexOf('=');
+        if (i <= 0) continue;
+        const name = e.slice(0, i);
+        if (name !== 'HOME' && name !== 'PATH') env.push(`${alias}_ENV_${name}=${e.slice(i + 1)}`);
+      }
+    }
+    return env;
+  }
+
+  /**
    * Docker's /etc/hosts and /etc/resolv.conf for a container. A start (a new sandbox) writes
    * resolv.conf afresh; a later update (a network connected or disconnected) leaves it alone when
    * it no longer matches the hash file Docker keeps beside it (sandbox_dns_unix.go).
