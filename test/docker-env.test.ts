@@ -34,4 +34,11 @@ describe('legacy links (--link)', () => {
     await ok('docker run -dit --name b3 --link b2:db busybox');
     expect((await runLine(s, "docker exec b3 sh -c 'echo $DB_NAME [$DB_PORT]'")).output).toBe('/b3/db []\n');
   });
+
+  it('a linked container that comes back with another address is rewritten in its parents /etc/hosts', async () => {
+    const s = new Session(world('docker'), {});
+    for (const l of ['docker run -dit --name b2 busybox', 'docker run -dit --name b3 --link b2:db busybox', 'docker stop b2', 'docker run -dit --name other busybox', 'docker start b2']) expect((await runLine(s, l)).exitCode).toBe(0);
+    expect((await runLine(s, 'docker exec b3 cat /etc/hosts')).output).toContain('\n172.17.0.4\tdb ');
+    expect((await runLine(s, 'docker exec b3 ping -c 1 db')).output).toContain('PING db (172.17.0.4)');
+  });
 });

@@ -626,6 +626,7 @@ export class DockerEngine {
     c.startedAt = this.now;
     c.finishedAt = null;
     this.writeNetworkFiles(c, true);
+    this.updateLinkParents(c);
     this.publishPorts(c);
     if (!c.spec.cmd.length || (c.image.info.serverArgs && !c.spec.entrypoint)) c.running.push(...startImageServices(c, this));
   }
@@ -831,6 +832,26 @@ export class DockerEngine {
   }
 
   // ---- files ---------------------------------------------------------------------------------------
+
+  /**
+   * A container that starts again (on the default bridge) may have a new address: Docker rewrites
+   * it in the /etc/hosts of the running containers that link to it (updateParentsHosts through
+   * etchosts.Update: the address of every line with `\tALIAS` followed by a space or a dot).
+   */
+  private updateLinkParents(c: Container): void {
+    const ep = [...c.endpoints.values()].find((e) => e.network.isDefaultBridge);
+    if (ep?.ip == null) return;
+    for (const p of this.containers.values()) {
+      if (p === c || p.state !== 'running') continue;
+      for (const l of p.spec.links ?? []) {
+        if (this.findContainer(l.name) !== c) continue;
+        const cur = p.fs.read('/etc/hosts');
+        if (!cur.ok) continue;
+        const re = new RegExp(`(\\S*)(\\t${l.alias.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})(\\s|\\.)`, 'g');
+        p.fs.write('/etc/hosts', cur.data.replace(re, `${formatIpv4(ep.ip)}$2$3`));
+      }
+    }
+  }
 
   /**
    * The variables a legacy link puts in the linking container's environment (links.go ToEnv),
