@@ -92,3 +92,39 @@ describe('a container resolv.conf and the embedded DNS', () => {
     expect(await out(s, 'docker exec c cat /etc/resolv.conf')).toContain('nameserver 127.0.0.11\n');
   });
 });
+
+describe('the host resolv.conf dockerd starts from (resolvconf.Path, TransformForIntNS)', () => {
+  it('a loopback nameserver stays an upstream of the embedded DNS, asked from the host (host(...)); the default bridge drops it for Google', async () => {
+    const s = await docker(['docker network create net', "printf 'nameserver 127.0.0.53\\n' > /etc/resolv.conf"]);
+    expect(await out(s, 'docker run --rm --network net alpine cat /etc/resolv.conf')).toBe(`${HEADER}nameserver 127.0.0.11\noptions ndots:0\n\n# Based on host file: '/etc/resolv.conf' (internal resolver)\n# ExtServers: [host(127.0.0.53)]\n# Overrides: []\n# Option ndots from: internal\n`);
+    expect(await out(s, 'docker run --rm alpine cat /etc/resolv.conf')).toBe(`${HEADER}nameserver 8.8.8.8\nnameserver 8.8.4.4\n\n# Based on host file: '/etc/resolv.conf' (legacy)\n# Used default nameservers.\n# Overrides: []\n`);
+    // nothing listens on the host's 127.0.0.53: the upstream refuses, the embedded server says SERVFAIL
+    expect(await out(s, 'docker run --rm --network net alpine nslookup example.com')).toContain("** server can't find example.com: SERVFAIL");
+    // a server on the host's loopback answers: the embedded DNS asks it from the host's namespace
+    await runLine(s, 'dnsmasq --listen-address=127.0.0.53 --server=10.0.0.1 --no-resolv');
+    expect(await out(s, 'docker run --rm --network net alpine nslookup example.com')).toContain('Name:\texample.com\nAddress: 93.184.215.14\n');
+  });
+
+  it('a daemon that starts with 127.0.0.53 alone in /etc/resolv.conf reads /run/systemd/resolve/resolv.conf', async () => {
+    const s = await docker(['docker network create net', 'mkdir -p /run/systemd/resolve', "printf 'nameserver 10.0.0.1\\n' > /run/systemd/resolve/resolv.conf", "printf 'nameserver 127.0.0.53\\n' > /etc/resolv.conf", 'systemctl restart docker']);
+    expect(await out(s, 'docker run --rm --network net alpine cat /etc/resolv.conf')).toBe(`${HEADER}nameserver 127.0.0.11\noptions ndots:0\n\n# Based on host file: '/run/systemd/resolve/resolv.conf' (internal resolver)\n# ExtServers: [host(10.0.0.1)]\n# Overrides: []\n# Option ndots from: internal\n`);
+    expect(await out(s, 'docker run --rm alpine cat /etc/resolv.conf')).toBe(`${HEADER}nameserver 10.0.0.1\n\n# Based on host file: '/run/systemd/resolve/resolv.conf' (legacy)\n# Overrides: []\n`);
+    // a stub next to another server is not systemd-resolved's alone: the file is used as it is
+    await runLine(s, "printf 'nameserver 127.0.0.53\\nnameserver 10.0.0.1\\n' > /etc/resolv.conf");
+    await runLine(s, 'systemctl restart docker');
+    expect(await out(s, 'docker run --rm --network net alpine cat /etc/resolv.conf')).toContain("# Based on host file: '/etc/resolv.conf' (internal resolver)\n# ExtServers: [host(127.0.0.53) host(10.0.0.1)]\n");
+  });
+});
+
+describe("the embedded DNS's own answers on the wire (resolver.go createRespMsg, miekg/dns Truncate)", () => {
+  it('carry no OPT record and no name compression; forwarded answers keep the upstream OPT', async () => {
+    const s = await docker(['docker network create net', 'docker run -d --name web --network net busybox sleep infinity', 'docker run -d --name tools --network net nicolaka/netshoot sleep infinity']);
+    const own = await out(s, 'docker exec tools dig web');
+    expect(own).toContain(';; flags: qr rd ra; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 0\n\n;; QUESTION SECTION:\n');
+    expect(own).not.toContain('OPT PSEUDOSECTION');
+    // 12 header + 9 question + 19 answer (owner name written out in full)
+    expect(own).toContain(';; MSG SIZE  rcvd: 40\n');
+    const fwd = await out(s, 'docker exec tools dig example.com');
+    expect(fwd).toContain(';; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n');
+  });
+});

@@ -25,7 +25,7 @@ export function sitePages(): string[] {
   return out.sort();
 }
 
-export const LESSONS = ['/lessons/network-namespaces/', '/lessons/veth-and-routes/', '/lessons/bridges/', '/lessons/leaving-the-host/', '/lessons/port-publishing/', '/lessons/docker-network-drivers/'];
+export const LESSONS = ['/lessons/network-namespaces/', '/lessons/veth-and-routes/', '/lessons/bridges/', '/lessons/leaving-the-host/', '/lessons/port-publishing/', '/lessons/docker-network-drivers/', '/lessons/default-bridge-and-embedded-dns/'];
 
 export interface PageWatch {
   errors: string[];

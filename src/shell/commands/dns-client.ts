@@ -101,14 +101,21 @@ function rdataLen(r: DnsRecord, qname: string): number {
   }
 }
 
-/** The answer's size on the wire with name compression and an EDNS OPT record (dig's MSG SIZE). */
+/**
+ * The answer's size on the wire (dig's MSG SIZE): with name compression and an EDNS OPT record,
+ * or, for a `plain` message (Docker's embedded DNS), with neither.
+ */
 export function wireSize(m: DnsMessage, edns: boolean): number {
   let n = 12 + nameLen(m.qname) + 4;
   for (const r of m.answers) {
+    if (m.plain) {
+      n += nameLen(r.name) + 10 + (r.type === TYPE_A ? 4 : r.type === TYPE_AAAA ? 16 : nameLen(r.data));
+      continue;
+    }
     const owner = r.name.replace(/\.$/, '').toLowerCase() === m.qname.replace(/\.$/, '').toLowerCase() ? 2 : nameLen(r.name);
     n += owner + 10 + rdataLen(r, m.qname);
   }
-  return n + (edns ? 11 : 0);
+  return n + (edns && !m.plain ? 11 : 0);
 }
 
 /** A record's data as the bind tools print it: names fully qualified. */

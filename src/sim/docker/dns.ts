@@ -74,13 +74,15 @@ export function startEmbeddedDns(c: Container, engine: DockerEngine): EmbeddedDn
     onRecv: (_text, from, pkt) => {
       if (pkt.data?.kind !== 'dns' || pkt.data.msg.response) return;
       const q = pkt.data.msg;
-      const reply = (answers: DnsRecord[] | null, rcode = answers === null ? 3 : 0, authoritative = false) => {
-        const msg: DnsMessage = { id: q.id, response: true, qname: q.qname, qtype: q.qtype, rcode, answers: answers ?? [], recursionAvailable: true, authoritative };
+      // its own answers (and its SERVFAIL) are built by miekg/dns without an OPT record and
+      // written uncompressed; an upstream's answer is relayed with the upstream's OPT
+      const reply = (answers: DnsRecord[] | null, rcode = answers === null ? 3 : 0, authoritative = false, plain = false) => {
+        const msg: DnsMessage = { id: q.id, response: true, qname: q.qname, qtype: q.qtype, rcode, answers: answers ?? [], recursionAvailable: true, authoritative, ...(plain ? { plain } : {}) };
         if (!('error' in sock) && !sock.closed) udpSend(sock, from.addr, from.port, { kind: 'dns', msg }, { by: 'dockerd (embedded DNS answer)' });
       };
       const local = embeddedLookup(engine, c, q.qname, q.qtype);
       if (local !== 'forward') {
-        reply(local);
+        reply(local, 0, false, true);
         return;
       }
       // forward to the upstream servers (at most three, each tried once, 4 s each): those read
@@ -89,7 +91,7 @@ export function startEmbeddedDns(c: Container, engine: DockerEngine): EmbeddedDn
       const servers = c.extDns.slice(0, 3);
       const tryServer = (i: number) => {
         if (i >= servers.length) {
-          reply([], 2);
+          reply([], 2, false, true);
           return;
         }
         const ext = servers[i];

@@ -231,12 +231,19 @@ export class DockerEngine {
   userlandProxy = true;
   /** what daemon.json last said about it; it takes effect when the daemon (re)starts */
   private configuredUserlandProxy = true;
+  /**
+   * The resolv.conf dockerd bases containers' files on, chosen when it starts (setupResolvConf,
+   * resolvconf.Path): /etc/resolv.conf, unless its only nameserver is systemd-resolved's stub
+   * 127.0.0.53, then /run/systemd/resolve/resolv.conf, which lists the real servers.
+   */
+  private resolvConfPath = '/etc/resolv.conf';
 
   constructor(host: Host) {
     this.host = host;
     this.rng = host.world.rngFor(`docker@${host.name}`);
     this.loadConfig();
     this.userlandProxy = this.configuredUserlandProxy;
+    this.detectResolvConf();
     const ns = host.root;
     // the daemon enables forwarding and br_netfilter; it closes the FORWARD policy because it
     // had to switch forwarding on itself
@@ -627,6 +634,7 @@ export class DockerEngine {
     c.startedAt = this.now;
     c.finishedAt = null;
     this.writeNetworkFiles(c, true);
+    this.updateLinkParents(c);
     this.publishPorts(c);
     if (!c.spec.cmd.length || (c.image.info.serverArgs && !c.spec.entrypoint)) c.running.push(...startImageServices(c, this));
   }
@@ -834,6 +842,66 @@ export class DockerEngine {
   // ---- files ---------------------------------------------------------------------------------------
 
   /**
+   * A container that starts again (on the default bridge) may have a new address: Docker rewrites
+   * it in the /etc/hosts of the running containers that link to it (updateParentsHosts through
+   * etchosts.Update: the address of every line with `\tALIAS` followed by a space or a dot).
+   */
+  private updateLinkParents(c: Container): void {
+    const ep = [...c.endpoints.values()].find((e) => e.network.isDefaultBridge);
+    if (ep?.ip == null) return;
+    for (const p of this.containers.values()) {
+      if (p === c || p.state !== 'running') continue;
+      for (const l of p.spec.links ?? []) {
+        if (this.findContainer(l.name) !== c) continue;
+        const cur = p.fs.read('/etc/hosts');
+        if (!cur.ok) continue;
+        const re = new RegExp(`(\\S*)(\\t${l.alias.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})(\\s|\\.)`, 'g');
+        p.fs.write('/etc/hosts', cur.data.replace(re, `${formatIpv4(ep.ip)}$2$3`));
+      }
+    }
+  }
+
+  /**
+   * The variables a legacy link puts in the linking container's environment (links.go ToEnv),
+   * per `--link NAME:ALIAS`, from the target as it is now: ALIAS_PORT (the lowest exposed port,
+   * tcp first) and per port ALIAS_PORT_N_PROTO with _ADDR, _PORT, _PROTO; ALIAS_NAME=/CONTAINER/ALIAS;
+   * ALIAS_ENV_X for the target's own variables but HOME and PATH. (The _START and _END variables
+   * of runs of consecutive ports are not modelled.)
+   */
+  linkEnv(c: Container): string[] {
+    const env: string[] = [];
+    for (const l of c.spec.links ?? []) {
+      const t = this.findContainer(l.name);
+      if (!t) continue;
+      const ep = [...t.endpoints.values()].find((e) => e.network.isDefaultBridge);
+      const ip = ep?.ip != null ? formatIpv4(ep.ip) : '';
+      const alias = l.alias.toUpperCase().replace(/-/g, '_');
+      const ports = new Map<string, { port: number; proto: string }>();
+      for (const x of [...t.image.info.exposed, ...(t.spec.ports ?? []).map((p) => `${p.containerPort}/${p.proto}`)]) {
+        const [n, proto = 'tcp'] = String(x).split('/');
+        ports.set(`${Number(n)}/${proto}`, { port: Number(n), proto });
+      }
+      const sorted = [...ports.values()].sort((a, b) => a.port - b.port || (a.proto === 'tcp' ? -1 : b.proto === 'tcp' ? 1 : a.proto.localeCompare(b.proto)));
+      if (sorted.length) env.push(`${alias}_PORT=${sorted[0].proto}://${ip}:${sorted[0].port}`);
+      for (const p of sorted) {
+        const k = `${alias}_PORT_${p.port}_${p.proto.toUpperCase()}`;
+        env.push(`${k}=${p.proto}://${ip}:${p.port}`, `${k}_ADDR=${ip}`, `${k}_PORT=${p.port}`, `${k}_PROTO=${p.proto}`);
+      }
+      env.push(`${alias}_NAME=/${c.name}/${l.alias}`);
+      // the target's Config.Env: its -e values, then the image's it does not override (merge)
+      const own = [...(t.spec.env ?? [])];
+      for (const e of t.image.info.env) if (!own.some((x) => x.split('=')[0] === e.split('=')[0])) own.push(e);
+      for (const e of own) {
+        const i = e.indexOf('=');
+        if (i <= 0) continue;
+        const name = e.slice(0, i);
+        if (name !== 'HOME' && name !== 'PATH') env.push(`${alias}_ENV_${name}=${e.slice(i + 1)}`);
+      }
+    }
+    return env;
+  }
+
+  /**
    * Docker's /etc/hosts and /etc/resolv.conf for a container. A start (a new sandbox) writes
    * resolv.conf afresh; a later update (a network connected or disconnected) leaves it alone when
    * it no longer matches the hash file Docker keeps beside it (sandbox_dns_unix.go).
@@ -859,9 +927,9 @@ export class DockerEngine {
     // a file the user bind-mounts over Docker's own is left alone (Docker does not mount its copy)
     const userMounted = (path: string) => c.fs.mountAt(path)?.point === path;
     if (!userMounted('/etc/hosts')) c.fs.write('/etc/hosts', hostsFile(own.length ? own.slice(0, 1) : [], extra));
-    const hostConf = this.host.fs.read('/etc/resolv.conf');
+    const hostConf = this.host.fs.read(this.resolvConfPath);
     const internal = [...c.endpoints.values()].some((e) => !e.network.isDefaultBridge) || (c.state !== 'running' && this.networksOf(c).some((n) => !n.net.isDefaultBridge));
-    const o = { host: hostConf.ok ? hostConf.data : '', internal, dns: c.spec.dns?.length ? c.spec.dns : this.daemonDns, dnsSearch: c.spec.dnsSearch ?? [], dnsOptions: c.spec.dnsOptions ?? [] };
+    const o = { host: hostConf.ok ? hostConf.data : '', source: hostConf.ok ? this.resolvConfPath : '', internal, dns: c.spec.dns?.length ? c.spec.dns : this.daemonDns, dnsSearch: c.spec.dnsSearch ?? [], dnsOptions: c.spec.dnsOptions ?? [] };
     if (!userMounted('/etc/resolv.conf')) {
       // Docker writes the legacy (copied) file with a hash beside it, then, when the embedded
       // server is needed, the 127.0.0.11 version without updating the hash: from then on the file
@@ -1017,6 +1085,7 @@ export class DockerEngine {
   startDaemon(): Container[] {
     if (this.running) this.stopDaemon();
     this.userlandProxy = this.configuredUserlandProxy;
+    this.detectResolvConf();
     const ns = this.ns;
     const forwardWasOff = !ns.ipForward;
     setSysctl(ns, 'net.ipv4.ip_forward', '1');
@@ -1039,6 +1108,13 @@ export class DockerEngine {
       c.stoppedByDaemon = false;
     }
     return started;
+  }
+
+  /** resolvconf.Path at daemon start: systemd-resolved's stub alone means its upstream file. */
+  private detectResolvConf(): void {
+    const r = this.host.fs.read('/etc/resolv.conf');
+    const servers = r.ok ? parseResolvConf(r.data).servers : [];
+    this.resolvConfPath = servers.length === 1 && formatIpv4(servers[0]) === '127.0.0.53' ? '/run/systemd/resolve/resolv.conf' : '/etc/resolv.conf';
   }
 
   /** The container's address on its first network (what `docker inspect` shows first). */

@@ -43,6 +43,8 @@ function dataLength(d: string | AppData): number {
   const m = d.msg;
   // header + question + answers (compressed names), roughly as on the wire
   const q = m.qname.length + 2 + 4;
+  // (Docker's embedded DNS writes its own answers uncompressed and without an OPT record)
+  if (m.plain) return 12 + q + m.answers.reduce((n, a) => n + a.name.replace(/\.$/, '').length + 2 + 10 + (a.type === 1 ? 4 : a.type === 28 ? 16 : a.data.length + 2), 0);
   const ans = m.answers.reduce((n, a) => n + 12 + (a.type === 1 ? 4 : a.data.length + 2), 0);
   return 12 + q + ans + 11;
 }

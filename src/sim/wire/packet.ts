@@ -126,6 +126,12 @@ export interface DnsMessage {
   readonly answers: readonly DnsRecord[];
   readonly recursionAvailable?: boolean;
   readonly authoritative?: boolean;
+  /**
+   * Written as miekg/dns writes Docker's embedded DNS's own answers: without an EDNS OPT record
+   * (SetReply copies none) and without name compression (Truncate turns it off when the
+   * message fits). Answers of the other simulated servers carry an OPT and compress names.
+   */
+  readonly plain?: boolean;
 }
 
 export interface DnsRecord {

@@ -165,8 +165,8 @@ function printMessage(ctx: CommandContext, banner: string, m: DnsMessage, qname:
     if (m.recursionAvailable ?? true) flags.push('ra');
     s += ';; Got answer:\n';
     s += `;; ->>HEADER<<- opcode: QUERY, status: ${RCODES[m.rcode] ?? m.rcode}, id: ${m.id}\n`;
-    s += `;; flags: ${flags.join(' ')}; QUERY: 1, ANSWER: ${m.answers.length}, AUTHORITY: 0, ADDITIONAL: 1\n\n`;
-    s += ';; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n';
+    s += `;; flags: ${flags.join(' ')}; QUERY: 1, ANSWER: ${m.answers.length}, AUTHORITY: 0, ADDITIONAL: ${m.plain ? 0 : 1}\n\n`;
+    if (!m.plain) s += ';; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n';
   }
   if (o.question) {
     if (o.comments) s += ';; QUESTION SECTION:\n';

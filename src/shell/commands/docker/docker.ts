@@ -75,6 +75,11 @@ export function containerEnv(c: Container, tty = !!c.spec.tty, execEnv: readonly
   env.set('PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
   env.set('HOSTNAME', c.hostname);
   if (tty) env.set('TERM', 'xterm');
+  // legacy links (--link) add their variables before the container's own (CreateDaemonEnvironment)
+  for (const e of c.engine.linkEnv(c)) {
+    const i = e.indexOf('=');
+    env.set(e.slice(0, i), e.slice(i + 1));
+  }
   const config = [...(c.spec.env ?? [])];
   for (const e of c.image.info.env) if (!config.some((x) => x.split('=')[0] === e.split('=')[0])) config.push(e);
   for (const e of [...config, ...execEnv]) {
