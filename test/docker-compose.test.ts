@@ -174,4 +174,15 @@ networks:
     expect(r.out).toMatch(/level=warning msg="networks.data: external.name is deprecated. Please set name and external: true"\n/);
     expect((await run(s, 'docker compose exec web nc -zv -w 2 postgres 5432')).code).toBe(0);
   });
+
+  it('registers the container name, then the service name, as aliases on every network (getAliases); DNSNames add the short id and a set hostname, once each', async () => {
+    const s = new Session(world('docker'), {});
+    await ok(s, app('    hostname: shop-web-1\n    networks: [default, back]\nnetworks:\n  back:\n'));
+    await ok(s, 'cd /srv/shop && docker compose up -d');
+    const out = await ok(s, "docker inspect -f '{{range $n, $e := .NetworkSettings.Networks}}{{$n}} {{json $e.Aliases}} {{len $e.DNSNames}}{{println}}{{end}}' shop-web-1");
+    expect(out).toBe('shop_back ["shop-web-1","web"] 3\nshop_default ["shop-web-1","web"] 3\n\n');
+    // a hostname that differs from every other name is registered too (buildEndpointDNSNames)
+    await ok(s, 'docker run -d --name solo --hostname box --network shop_default alpine sleep infinity');
+    expect(await ok(s, "docker inspect -f '{{json (index .NetworkSettings.Networks \"shop_default\").DNSNames}}' solo")).toMatch(/^\["solo","[0-9a-f]{12}","box"\]\n$/);
+  });
 });

@@ -358,7 +358,8 @@ function createFor(ctx: CommandContext, e: DockerEngine, p: Project, s: Service,
     cmd: s.command,
     entrypoint: s.entrypoint,
     network: s.networkMode ?? firstNet!.name,
-    aliases: first ? [s.name, ...first.aliases] : [],
+    // compose's getAliases: the container's name, then the service's, then the network's aliases
+    aliases: first ? [name, s.name, ...first.aliases] : [],
     ip: first?.ip,
     ports: s.ports,
     hostname: s.hostname,
@@ -377,7 +378,7 @@ function createFor(ctx: CommandContext, e: DockerEngine, p: Project, s: Service,
       'com.docker.compose.version': '2.40.3',
     },
   });
-  for (const extra of s.networks.slice(1)) e.connect(c, nets.get(extra.name)!, { aliases: [s.name, ...extra.aliases], ip: extra.ip });
+  for (const extra of s.networks.slice(1)) e.connect(c, nets.get(extra.name)!, { aliases: [name, s.name, ...extra.aliases], ip: extra.ip });
   return c;
 }
 
