@@ -46,6 +46,10 @@ x
     ]);
     expect(r.traces.map((t) => t.id)).toEqual(['t']);
   });
+  it('keeps a heredoc with the command that opens it, indentation included', () => {
+    const r = lessonLabs("<Run cmd={`cat > compose.yaml <<'EOF'\nservices:\n  web:\n    image: nginx\nEOF\ndocker compose up -d`} />\n");
+    expect(r.runs[0].commands).toEqual(["cat > compose.yaml <<'EOF'\nservices:\n  web:\n    image: nginx\nEOF", 'docker compose up -d']);
+  });
   it('reports an unterminated output block', () => {
     expect(lessonLabs('<Run cmd="x" />\n```output\nabc').errors[0]).toMatch(/unterminated/);
   });

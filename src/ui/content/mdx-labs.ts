@@ -7,6 +7,20 @@
  *
  * Props must be literal: "text", {`template without ${}`}, {number} or a bare flag.
  */
+import { commandLines } from '../../shell/script.ts';
+
+/**
+ * The command lines of a <Run> (or a <Trace>'s `before`): one per line, except that a heredoc's
+ * body and terminator belong to the line that opens it, kept as written (indentation matters in
+ * a compose file typed with `cat > compose.yaml <<'EOF'`).
+ */
+export function runCommands(cmd: string): string[] {
+  const text = cmd
+    .split('\n')
+    .map((l) => l.replace(/\s+$/, ''))
+    .join('\n');
+  return commandLines(text).map((c) => c.replace(/^\s+/, ''));
+}
 
 export type Props = Record<string, string | number | boolean>;
 
@@ -163,7 +177,7 @@ export function lessonLabs(text: string): LessonLabs {
       }
       runs.push({
         lab: typeof props.lab === 'string' ? props.lab : undefined,
-        commands: props.cmd.split('\n').map((l) => l.trim()).filter(Boolean),
+        commands: runCommands(props.cmd),
         fails: props.fails === true,
         output,
         ...(outputSpan ? { outputSpan } : {}),
