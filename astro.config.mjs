@@ -1,6 +1,7 @@
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import csp from './scripts/csp.mjs';
+import monacoCss from './scripts/monaco-css.mjs';
 
 // The scenario loader (src/sim/scenario/load.ts) imports the YAML parser and the schema library
 // for `loadScenarioText`; the simulator's worker only calls `buildScenario` on scenarios checked
@@ -19,6 +20,7 @@ export default defineConfig({
   markdown: { syntaxHighlight: false },
   build: { inlineStylesheets: 'never' },
   vite: {
+    plugins: [monacoCss()],
     build: { rolldownOptions: { treeshake } },
     worker: { format: 'es', rolldownOptions: { treeshake } },
   },

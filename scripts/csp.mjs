@@ -61,7 +61,8 @@ export function addPolicy(html) {
 /**
  * Module preloads: the page's scripts import shared chunks, which import others; a browser finds
  * each level only after loading the one before. Listing every chunk the page will load (static
- * and dynamic imports, not workers or the search index) lets it fetch them all at once.
+ * and dynamic imports, not workers or the search index) lets it fetch them all at once. The
+ * editor (monaco) is left out: it loads only when a learner opens a file.
  */
 export function chunkClosure(dist, entries) {
   const seen = new Set();
@@ -71,8 +72,9 @@ export function chunkClosure(dist, entries) {
     if (seen.has(ref)) continue;
     const file = join(dist, ref);
     if (!existsSync(file)) continue;
-    seen.add(ref);
     const text = readFileSync(file, 'utf8');
+    if (/monaco/.test(text)) continue;
+    seen.add(ref);
     for (const m of text.matchAll(/(?:from\s*|import\s*\(\s*|import\s*)["'`](\.\/[^"'`]+\.js)["'`]/g)) {
       queue.push(posix.join(posix.dirname(ref), m[1]));
     }

@@ -1,5 +1,5 @@
 // Runs the whole suite and ends with one plain line: "N passed, N failed".
-//   1. typecheck: `tsc --noEmit -p .` counts as one test (passes on exit 0)
+//   1. typecheck: `astro sync`, then `tsc --noEmit -p .`, counts as one test (passes on exit 0)
 //   2. vitest run (src/**/*.test.ts, test/**/*.test.ts), results read from test-results/vitest.json
 //   3. the site: `astro build` and Pagefind (one test: the build succeeds)
 //   4. browser tests and budgets (test/e2e, Playwright with Debian's Chromium against the built
@@ -40,7 +40,10 @@ const started = Date.now();
 const resultsDir = join(root, 'test-results');
 mkdirSync(resultsDir, { recursive: true });
 
-// 1. typecheck
+// 1. typecheck (after `astro sync`, which writes the types of the content collections that
+//    `astro:content` imports resolve to; a fresh clone has none)
+console.log('> astro sync');
+if (run('astro', ['sync']) !== 0) console.log('astro sync failed; the type check will say why');
 console.log('> tsc --noEmit -p .');
 const tscStatus = run('tsc', ['--noEmit', '-p', '.']);
 if (tscStatus === 0) {

@@ -9,7 +9,10 @@
  */
 import { defineCollection } from 'astro:content';
 import { file, glob } from 'astro/loaders';
+import { z } from 'astro/zod';
 import { GlossarySchema, LessonSchema, PartSchema } from './ui/content/schema.ts';
+import { LabSchema } from './labs/schema.ts';
+import { loadLabs } from './cli/labs.ts';
 
 const base = process.env.PP_CONTENT_DIR ?? './content';
 
@@ -32,4 +35,20 @@ const glossary = defineCollection({
   schema: GlossarySchema,
 });
 
-export const collections = { lessons, parts, glossary };
+// The graded labs: labs/<id>/lab.yaml with its scenario file. loadLabs validates every lab and
+// throws with the file, the field and what was expected, which stops the build.
+const labs = defineCollection({
+  loader: {
+    name: 'packet-path-labs',
+    load: async ({ store, parseData }) => {
+      store.clear();
+      for (const l of loadLabs()) {
+        const data = await parseData({ id: l.lab.id, data: { lab: l.lab, scenarioText: l.scenarioText } });
+        store.set({ id: l.lab.id, data });
+      }
+    },
+  },
+  schema: z.object({ lab: LabSchema, scenarioText: z.string().optional() }),
+});
+
+export const collections = { lessons, parts, glossary, labs };

@@ -29,6 +29,38 @@ describe('daemon.json', () => {
     expect(await out(s, "docker inspect -f '{{json .HostConfig.Dns}}' c")).toBe('[]\n');
   });
 
+  it('"userland-proxy": false: hairpin mode (DNAT for every source, route_localnet, hairpin ports, the LOCAL and hairpin MASQUERADE rules, no docker-proxy), and back', async () => {
+    const s = new Session(world('docker'), {});
+    await runLine(s, 'docker run -d --name web --restart unless-stopped -p 8080:80 nginx');
+    await runLine(s, 'mkdir -p /etc/docker');
+    await runLine(s, `echo '{"userland-proxy": false}' > /etc/docker/daemon.json`);
+    expect((await runLine(s, 'systemctl restart docker')).exitCode).toBe(0);
+    expect(await out(s, 'iptables -t nat -S')).toBe(
+      '-P PREROUTING ACCEPT\n-P INPUT ACCEPT\n-P OUTPUT ACCEPT\n-P POSTROUTING ACCEPT\n-N DOCKER\n' +
+        '-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n-A OUTPUT -m addrtype --dst-type LOCAL -j DOCKER\n' +
+        '-A POSTROUTING -o docker0 -m addrtype --src-type LOCAL -j MASQUERADE\n-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE\n' +
+        '-A POSTROUTING -s 172.17.0.2/32 -d 172.17.0.2/32 -p tcp -m tcp --dport 80 -j MASQUERADE\n' +
+        '-A DOCKER -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80\n',
+    );
+    expect(await out(s, 'sysctl net.ipv4.conf.docker0.route_localnet')).toBe('net.ipv4.conf.docker0.route_localnet = 1\n');
+    expect(await out(s, 'ip -d link show master docker0')).toContain(' hairpin on ');
+    expect(await out(s, 'ss -ltn')).not.toContain(':8080');
+    // the host's localhost, the container itself and another container all reach the port through DNAT
+    expect(await out(s, 'curl -s -o /dev/null -w "%{http_code}\\n" http://localhost:8080/')).toBe('200\n');
+    expect(await out(s, 'docker run --rm --network container:web alpine wget -qO- -T 2 http://10.0.0.10:8080/')).toContain('Welcome to nginx!');
+    expect(await out(s, 'docker run --rm alpine wget -qO- -T 2 http://10.0.0.10:8080/')).toContain('Welcome to nginx!');
+    expect(await out(s, 'iptables -t nat -L POSTROUTING -n -v')).toMatch(/\n +1 +60 MASQUERADE +6 +-- +\* +\* +172\.17\.0\.2 +172\.17\.0\.2 +tcp dpt:80\n/);
+    // without the hairpin MASQUERADE the container's answer to itself stays inside it
+    await runLine(s, 'iptables -t nat -D POSTROUTING -s 172.17.0.2/32 -d 172.17.0.2/32 -p tcp -m tcp --dport 80 -j MASQUERADE');
+    expect((await runLine(s, 'docker run --rm --network container:web alpine wget -qO- -T 2 http://10.0.0.10:8080/')).exitCode).toBe(1);
+    // back to the default: the proxy listens again and the rules are the usual ones
+    await runLine(s, 'rm /etc/docker/daemon.json');
+    expect((await runLine(s, 'systemctl restart docker')).exitCode).toBe(0);
+    expect(await out(s, 'iptables -t nat -S POSTROUTING')).toBe('-P POSTROUTING ACCEPT\n-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE\n');
+    expect(await out(s, 'iptables -t nat -S DOCKER')).toBe('-N DOCKER\n-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80\n');
+    expect(await out(s, 'ss -ltn')).toContain('0.0.0.0:8080');
+  });
+
   it('a broken file: the restart fails, dockerd stays down, systemctl status says why', async () => {
     const s = new Session(world('docker'), {});
     await runLine(s, 'mkdir -p /etc/docker');

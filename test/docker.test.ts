@@ -189,6 +189,46 @@ describe('docker from underneath', () => {
     expect(await out(s, 'docker exec i1 ip link show eth0')).toContain(`link/ether ${mac}`);
   });
 
+  it('two ipvlan (l2) containers reach each other: the ARP reply to the shared MAC goes to the sibling that owns its target address', async () => {
+    const s = await docker(['docker network create -d ipvlan --subnet 10.0.0.0/24 -o parent=eth0 ipv', 'docker run -dit --name i1 --network ipv --ip 10.0.0.60 alpine ash', 'docker run -dit --name i2 --network ipv --ip 10.0.0.61 alpine ash']);
+    const r = await runLine(s, 'docker exec i1 ping -c 1 -W 1 10.0.0.61');
+    expect(r.exitCode).toBe(0);
+    expect(r.output).toContain('1 packets transmitted, 1 packets received');
+  });
+
+  it('macvlan and ipvlan networks reserve no gateway unless given one; an l3 ipvlan routes everything to its interface', async () => {
+    const s = await docker([
+      'docker network create -d macvlan --subnet 10.1.0.0/24 -o parent=eth0 mv',
+      'docker run -dit --name m1 --network mv alpine ash',
+      'docker network create -d ipvlan --subnet 192.168.50.0/24 -o parent=eth0 -o ipvlan_mode=l3 l3net',
+      'docker run -dit --name l3 --network l3net alpine ash',
+      'docker network create -d macvlan --subnet 10.2.0.0/24 --gateway 10.2.0.254 -o parent=eth0 mv2',
+      'docker run -dit --name m2 --network mv2 alpine ash',
+    ]);
+    expect(await out(s, 'docker exec m1 ip route')).toBe('10.1.0.0/24 dev eth0 scope link  src 10.1.0.1 \n');
+    expect(await out(s, "docker network inspect -f '{{json .IPAM.Config}}' mv")).toBe('[{"Subnet":"10.1.0.0/24","IPRange":"","Gateway":""}]\n');
+    expect(await out(s, 'docker exec l3 ip route')).toBe('default dev eth0 scope link \n192.168.50.0/24 dev eth0 scope link  src 192.168.50.1 \n');
+    expect(await out(s, 'docker exec m2 ip route')).toBe('default via 10.2.0.254 dev eth0 \n10.2.0.0/24 dev eth0 scope link  src 10.2.0.1 \n');
+  });
+
+  it('host networking: -p is discarded with the daemon\'s warning, and no ports are listed for containers without a bridge endpoint', async () => {
+    const s = await docker(['docker run -d --name b nginx']);
+    const r = await runLine(s, 'docker run -d --name h --network host -p 8080:80 nginx');
+    expect(r.exitCode).toBe(0);
+    expect(r.output).toMatch(/^WARNING: Published ports are discarded when using host network mode\n[0-9a-f]{64}\n$/);
+    expect(await out(s, 'ss -ltn')).not.toContain(':8080');
+    expect(await out(s, "docker ps --format '{{.Names}} [{{.Ports}}]'")).toBe('h []\nb [80/tcp]\n');
+    expect(await out(s, "docker inspect -f '{{json .NetworkSettings.Ports}}' h")).toBe('{}\n');
+    expect(await out(s, 'docker port h')).toBe('');
+  });
+
+  it('raw PREROUTING: every container on a bridge network is shielded from direct access, and a port published on 127.0.0.1 from other interfaces', async () => {
+    const s = await docker(['docker network create --internal secret', 'docker run -dit --name a alpine ash', 'docker run -dit --name i --network secret alpine ash', 'docker run -d --name web -p 127.0.0.1:8080:80 nginx']);
+    expect(await out(s, 'iptables -t raw -S PREROUTING')).toBe('-P PREROUTING ACCEPT\n-A PREROUTING -d 172.17.0.2/32 ! -i docker0 -j DROP\n-A PREROUTING -d 172.17.0.3/32 ! -i docker0 -j DROP\n-A PREROUTING -d 127.0.0.1/32 ! -i lo -p tcp -m tcp --dport 8080 -j DROP\n');
+    expect((await runLine(s, 'docker rm -f a web')).exitCode).toBe(0);
+    expect(await out(s, 'iptables -t raw -S PREROUTING')).toBe('-P PREROUTING ACCEPT\n');
+  });
+
   it('listeners started as a container command, reached from other containers and through a published port', async () => {
     const s = await docker(['docker run -d --name l1 alpine nc -lk -p 9000', 'docker run -d --name py -p 8000:8000 python python3 -m http.server 8000']);
     expect((await runLine(s, 'docker run --rm alpine nc -zv 172.17.0.2 9000')).exitCode).toBe(0);

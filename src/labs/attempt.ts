@@ -40,6 +40,8 @@ export class LabAttempt {
   /** the world and the learner's session as they are now (replaced by undo and reset) */
   inst: LabInstance;
   private entries: HistoryEntry[] = [];
+  private revealed: Hint[] = [];
+  private graded: Grade | null = null;
   private readonly replaying: { on: boolean };
 
   private constructor(lab: Lab, seed: number, options: AttemptOptions, inst: LabInstance, replaying: { on: boolean }) {
@@ -101,7 +103,18 @@ export class LabAttempt {
   /** Grade the world now (and remember that the learner checked). */
   async check(): Promise<Grade> {
     this.entries.push({ kind: 'check' });
-    return grade(this.inst);
+    this.graded = await grade(this.inst);
+    return this.graded;
+  }
+
+  /** The result of the last Check, if any (replayed with the history, so it survives a reload). */
+  get lastGrade(): Grade | null {
+    return this.graded;
+  }
+
+  /** The hints revealed so far, in order. */
+  get hints(): readonly Hint[] {
+    return this.revealed;
   }
 
   /** The next hint of the ladder, as the world is now; null when every hint is out. */
@@ -110,6 +123,7 @@ export class LabAttempt {
     const used = this.hintsUsed;
     if (used >= ladder.length) return null;
     this.entries.push({ kind: 'hint' });
+    this.revealed.push(ladder[used]);
     return { hint: ladder[used], index: used, total: ladder.length };
   }
 
@@ -145,6 +159,8 @@ export class LabAttempt {
   async reset(history: readonly HistoryEntry[] = []): Promise<void> {
     this.inst = await LabAttempt.fresh(this.lab, this.seed, this.options, this.replaying);
     this.entries = [];
+    this.revealed = [];
+    this.graded = null;
     await this.replay(history);
   }
 

@@ -296,12 +296,14 @@ async function evaluateInner(t: Target, c: Check): Promise<CheckResult> {
   if (c.dns) {
     const p = resolvePlace(t, c.dns.from);
     if ('error' in p) return { ok: false, message: p.error };
+    const mark = world.trace.mark();
     const r = lookup(world, p.place, c.dns.name);
+    const events = world.trace.since(mark);
     const want = c.dns.expect;
-    if (want === 'nxdomain') return r.ok ? { ok: false, message: `${c.dns.name} resolves from ${p.label} to ${formatIpv4(r.addr)}, but must not` } : { ok: true, message: `${c.dns.name} does not resolve from ${p.label}` };
-    if (!r.ok) return { ok: false, message: `${c.dns.name} does not resolve from ${p.label}: ${r.why}` };
-    if (want === 'resolves' || want === formatIpv4(r.addr)) return { ok: true, message: `${c.dns.name} resolves from ${p.label} to ${formatIpv4(r.addr)}` };
-    return { ok: false, message: `${c.dns.name} resolves from ${p.label} to ${formatIpv4(r.addr)}, expected ${want}` };
+    if (want === 'nxdomain') return r.ok ? { ok: false, message: `${c.dns.name} resolves from ${p.label} to ${formatIpv4(r.addr)}, but must not`, events } : { ok: true, message: `${c.dns.name} does not resolve from ${p.label}`, events };
+    if (!r.ok) return { ok: false, message: `${c.dns.name} does not resolve from ${p.label}: ${r.why}`, events };
+    if (want === 'resolves' || want === formatIpv4(r.addr)) return { ok: true, message: `${c.dns.name} resolves from ${p.label} to ${formatIpv4(r.addr)}`, events };
+    return { ok: false, message: `${c.dns.name} resolves from ${p.label} to ${formatIpv4(r.addr)}, expected ${want}`, events };
   }
   if (c.http) {
     const p = resolvePlace(t, c.http.from);

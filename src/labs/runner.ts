@@ -4,7 +4,7 @@
  * The same seed always gives the same variant and the same world.
  */
 import type { World } from '../sim/net/world.ts';
-import { Rng, hashString } from '../sim/engine/rng.ts';
+import { fill, variantFor, type Variant } from './variant.ts';
 import { createWorld } from '../sim/worlds/index.ts';
 import { loadScenarioText } from '../sim/scenario/load.ts';
 import { Session, runLine, type LineResult, type SessionOptions } from '../shell/index.ts';
@@ -12,29 +12,7 @@ import { runScenarioSetup } from '../shell/setup.ts';
 import { evaluate, type CheckResult, type Target } from './checks.ts';
 import type { Check, Hint, Lab } from './schema.ts';
 
-export interface Variant {
-  readonly seed: number;
-  readonly vars: Readonly<Record<string, string>>;
-  readonly fault: string;
-}
-
-/** The variant a seed selects: each variable's value and the fault, from the seed alone. */
-export function variantFor(lab: Lab, seed: number): Variant {
-  const rng = new Rng(hashString(`${lab.id}#${seed}`));
-  const vars: Record<string, string> = {};
-  for (const [k, choices] of Object.entries(lab.variables)) vars[k] = choices[rng.nextU32() % choices.length];
-  const faults = Object.keys(lab.faults);
-  const fault = faults.length ? faults[rng.nextU32() % faults.length] : '';
-  return { seed, vars, fault };
-}
-
-/** Replace {{name}} by the variant's values, everywhere in a value. */
-export function fill<T>(value: T, vars: Readonly<Record<string, string>>): T {
-  if (typeof value === 'string') return value.replace(/\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g, (m, k: string) => vars[k] ?? m) as T;
-  if (Array.isArray(value)) return value.map((v) => fill(v, vars)) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, vars)])) as T;
-  return value;
-}
+export { fill, variantFor, type Variant } from './variant.ts';
 
 export interface LabInstance {
   readonly lab: Lab;

@@ -86,7 +86,8 @@ export const LabSchema = z
     minutes: z.number().int().min(1).max(240),
     topics: z.array(text).min(1),
     lessons: z.array(z.string()).default([]),
-    /** order in the course map */
+    /** the course part it belongs to, and its order among the labs */
+    part: z.number().int().min(1).default(1),
     order: z.number().int().min(1),
     world: z
       .object({
@@ -118,6 +119,8 @@ export const LabSchema = z
     /** the reference solution: commands per fault, or one list for every fault */
     solution: z.union([commands.min(1), z.record(z.string(), commands.min(1))]),
     explanation: text,
+    /** files the lab page offers in its editor (absolute paths on the start host) */
+    files: z.array(z.string().regex(/^\//, { message: 'an absolute path' })).default([]),
     /** fixes that look tempting and must fail a guard */
     wrongFixes: z.array(z.object({ name: text, commands: commands.min(1) }).strict()).default([]),
   })

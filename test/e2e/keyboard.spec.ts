@@ -53,7 +53,7 @@ async function tabThrough(page: Page, max = 600): Promise<Set<string>> {
   return seen;
 }
 
-for (const path of ['/', '/glossary/', '/about/', ...LESSONS]) {
+for (const path of ['/', '/glossary/', '/about/', '/labs/', '/labs/names-dont-resolve/', '/labs/compose-projects-apart/', ...LESSONS]) {
   test(`every control of ${path} can be reached with Tab, with a visible focus`, async ({ page }) => {
     await page.goto(path);
     if (await page.locator('pp-terminal').count()) await terminalReady(page);

@@ -93,7 +93,7 @@ test.describe('progress', () => {
     await expect(page.locator('.course-nav a[href="/lessons/bridges/"] .read-mark')).toHaveText('✓');
     await page.goto('/');
     await expect(page.locator('[data-lesson-status="bridges"]')).toHaveText('Finished · quiz 2/3 right');
-    await expect(page.locator('[data-progress-summary]')).toHaveText('1 lesson read, 3 quiz answers (2 right).');
+    await expect(page.locator('[data-progress-summary]')).toHaveText('1 lesson read, 3 quiz answers (2 right), 0 labs solved.');
   });
 
   test('exports to a file and imports it again', async ({ page }) => {
@@ -104,13 +104,13 @@ test.describe('progress', () => {
     await page.locator('[data-progress-export]').click();
     const file = await (await download).path();
     const exported = JSON.parse(readFileSync(file, 'utf8'));
-    expect(exported).toMatchObject({ format: 'packet-path-progress', version: 1, progress: { lessons: { 'network-namespaces': { read: true } } } });
+    expect(exported).toMatchObject({ format: 'packet-path-progress', version: 2, progress: { lessons: { 'network-namespaces': { read: true } } } });
     // start over, then import the file
     page.once('dialog', (d) => d.accept());
     await page.locator('[data-progress-reset]').click();
     await expect(page.locator('[data-lesson-status="network-namespaces"]')).toHaveText('Not finished yet');
     await page.locator('[data-progress-import]').setInputFiles(file);
-    await expect(page.locator('[data-progress-notice] p')).toHaveText('Imported your progress: 1 lesson read, 0 quiz answers (0 right).');
+    await expect(page.locator('[data-progress-notice] p')).toHaveText('Imported your progress: 1 lesson read, 0 quiz answers (0 right), 0 labs solved.');
     await expect(page.locator('[data-lesson-status="network-namespaces"]')).toHaveText('Finished');
     // a file that is not a progress file is refused, and nothing changes
     const dir = mkdtempSync(join(tmpdir(), 'pp-'));

@@ -11,6 +11,9 @@ import {
   migrate,
   parseExport,
   PROGRESS_VERSION,
+  clearLabAttempt,
+  recordLabSolved,
+  saveLabAttempt,
   recordAnswer,
   STORAGE_KEY,
   validateProgress,
@@ -120,11 +123,11 @@ describe('export and import', () => {
     const text = exportProgress(data, new Date(T));
     expect(JSON.parse(text)).toMatchObject({ format: EXPORT_FORMAT, version: PROGRESS_VERSION, exportedAt: T });
     const r = parseExport(text);
-    expect(r).toEqual({ ok: true, data, summary: '1 lesson read, 1 quiz answer (1 right)' });
+    expect(r).toEqual({ ok: true, data, summary: '1 lesson read, 1 quiz answer (1 right), 0 labs solved' });
     const s = createProgressStore();
     importProgress(s, text);
     expect(s.getState().lessons.bridges.read).toBe(true);
-    expect(s.getState().notice).toEqual({ text: 'Imported your progress: 1 lesson read, 1 quiz answer (1 right).', error: false });
+    expect(s.getState().notice).toEqual({ text: 'Imported your progress: 1 lesson read, 1 quiz answer (1 right), 0 labs solved.', error: false });
   });
 
   it.each([
@@ -139,5 +142,43 @@ describe('export and import', () => {
     expect(r.ok).toBe(false);
     expect(s.getState().notice?.text).toMatch(msg);
     expect(s.getState().lessons.bridges.read).toBe(true);
+  });
+});
+
+describe('labs in the progress record', () => {
+  const attempt = { seed: 42, history: [{ kind: 'line', line: 'docker ps' }, { kind: 'check' }, { kind: 'line', line: 'ping 10.0.0.1', stoppedAfter: 3_000_000 }, { kind: 'hint' }], elapsedMs: 61_000, solutionShown: false };
+
+  it('keeps an attempt and a result through export and import, and a version 1 record still reads', () => {
+    const data = { ...emptyProgress(), labs: { 'names-dont-resolve': { solved: true, at: T, score: 85, timeMs: 300_000, hintsUsed: 1, seed: 42, attempt } } };
+    const r = parseExport(exportProgress(data as never, new Date(T)));
+    expect(r).toMatchObject({ ok: true, data, summary: '0 lessons read, 0 quiz answers (0 right), 1 lab solved' });
+    const v1 = JSON.stringify({ format: EXPORT_FORMAT, version: 1, progress: { lessons: {}, quizzes: {}, labs: { 'no-internet': { solved: true, at: T } } } });
+    expect(parseExport(v1)).toMatchObject({ ok: true, data: { labs: { 'no-internet': { solved: true, at: T } } } });
+  });
+
+  it('refuses a damaged attempt', () => {
+    const bad = [
+      { ...attempt, history: [{ kind: 'line' }] },
+      { ...attempt, history: [{ kind: 'rm -rf' }] },
+      { ...attempt, history: [{ kind: 'check', extra: 1 }] },
+      { ...attempt, seed: -1 },
+      { ...attempt, history: [{ kind: 'line', line: 'x', stoppedAfter: -5 }] },
+    ];
+    for (const a of bad) {
+      const text = JSON.stringify({ format: EXPORT_FORMAT, version: PROGRESS_VERSION, progress: { lessons: {}, quizzes: {}, labs: { x: { solved: false, at: T, attempt: a } } } });
+      expect(parseExport(text).ok).toBe(false);
+    }
+  });
+
+  it('saves, clears and scores attempts; a better earlier score stays', () => {
+    const s = createProgressStore();
+    saveLabAttempt(s, 'lab-a', attempt as never);
+    expect(s.getState().labs['lab-a']).toMatchObject({ solved: false, attempt });
+    recordLabSolved(s, 'lab-a', { score: 90, timeMs: 1000, hintsUsed: 0, seed: 42 });
+    recordLabSolved(s, 'lab-a', { score: 60, timeMs: 500, hintsUsed: 2, seed: 7 });
+    expect(s.getState().labs['lab-a']).toMatchObject({ solved: true, score: 90, seed: 42 });
+    clearLabAttempt(s, 'lab-a');
+    expect(s.getState().labs['lab-a'].attempt).toBeUndefined();
+    expect(s.getState().labs['lab-a'].solved).toBe(true);
   });
 });

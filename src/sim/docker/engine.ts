@@ -1,5 +1,5 @@
 /**
- * A Docker Engine (moby 29, iptables backend, userland proxy on, IPv6 off) running on a simulated
+ * A Docker Engine (moby 29, iptables backend, userland proxy on unless daemon.json says otherwise, IPv6 off) running on a simulated
  * host. It does to the kernel what dockerd does: a bridge per bridge network, a namespace and a
  * veth pair per container, addresses from its IPAM, the iptables rules of its firewall layout,
  * /etc/hosts and /etc/resolv.conf, an embedded DNS server at 127.0.0.11 on user-defined networks,
@@ -17,7 +17,7 @@ import { setSysctl } from '../net/sysctl.ts';
 import { RT_TABLE_MAIN } from '../net/types.ts';
 import { broadcastOf, formatIpv4, inPrefix, networkOf, parseIpv4, type Ipv4 } from '../wire/addr.ts';
 import { allocateSubnet, AddressPool, DEFAULT_POOLS, overlaps, subnetText, type PoolSpec, type Subnet } from './ipam.ts';
-import { addNetworkRules, addPortRules, clearDockerRules, installBaseRules, removeNetworkRules, removePortRules, type PortMapping } from './firewall.ts';
+import { addDirectAccessRule, addNetworkRules, addPortRules, clearDockerRules, installBaseRules, removeDirectAccessRule, removeNetworkRules, removePortRules, type PortMapping } from './firewall.ts';
 import { findImage, knownRepository, type ResolvedImage } from './images.ts';
 import { extServers, hostsFile, resolvConf, type HostsEntry } from './files.ts';
 import { startEmbeddedDns, type EmbeddedDns } from './dns.ts';
@@ -199,6 +199,10 @@ export interface Container {
 
 const SUBNET_KEY = 'com.docker.network.bridge.name';
 
+function isL3Ipvlan(n: DockerNetwork): boolean {
+  return n.driver === 'ipvlan' && (n.ipvlanMode === 'l3' || n.ipvlanMode === 'l3s');
+}
+
 export class DockerEngine {
   readonly host: Host;
   readonly version = '29.0.2';
@@ -219,17 +223,26 @@ export class DockerEngine {
   pools: readonly PoolSpec[] = DEFAULT_POOLS;
   /** daemon.json `dns`: the nameservers of containers started without --dns */
   daemonDns: readonly string[] = [];
+  /**
+   * daemon.json `userland-proxy` (true by default): docker-proxy serves published ports where DNAT
+   * does not reach. Off, the bridge driver works in hairpin mode instead: DNAT for every source,
+   * hairpin on the bridge ports, route_localnet on the bridges and two kinds of MASQUERADE rule.
+   */
+  userlandProxy = true;
+  /** what daemon.json last said about it; it takes effect when the daemon (re)starts */
+  private configuredUserlandProxy = true;
 
   constructor(host: Host) {
     this.host = host;
     this.rng = host.world.rngFor(`docker@${host.name}`);
     this.loadConfig();
+    this.userlandProxy = this.configuredUserlandProxy;
     const ns = host.root;
     // the daemon enables forwarding and br_netfilter; it closes the FORWARD policy because it
     // had to switch forwarding on itself
     const forwardWasOff = !ns.ipForward;
     setSysctl(ns, 'net.ipv4.ip_forward', '1');
-    installBaseRules(ns, forwardWasOff);
+    installBaseRules(ns, forwardWasOff, !this.userlandProxy);
     this.addPredefined('bridge', 'bridge');
     this.addPredefined('host', 'host');
     this.addPredefined('none', 'null');
@@ -375,7 +388,9 @@ export class DockerEngine {
     if (parent !== null && !this.ns.linkByName(parent.split('.')[0])) throw new DockerError(`invalid subinterface vlan name ${parent}, example formatting is eth0.10`);
     const id = this.newId();
     const pool = subnet ? new AddressPool(subnet, range) : null;
-    const gw = gateway ?? (subnet ? (subnet.addr + 1) >>> 0 : null);
+    // Engine 29 (GetSkipGwAlloc): macvlan and ipvlan networks reserve no gateway address unless
+    // one is given; the gateway is a router outside Docker, never an address of the host
+    const gw = gateway;
     if (pool && gw !== null) pool.reserve(gw);
     const net: DockerNetwork = {
       id,
@@ -418,6 +433,7 @@ export class DockerEngine {
     }
     addAddr(br, { addr: gateway, len: o.subnet.len, broadcast: broadcastOf(gateway, o.subnet.len) });
     setUp(br);
+    if (!this.userlandProxy) setSysctl(ns, `net.ipv4.conf.${bridgeName}.route_localnet`, '1');
     const net: DockerNetwork = {
       id,
       name: o.name,
@@ -439,7 +455,7 @@ export class DockerEngine {
       endpoints: new Map(),
     };
     this.networks.set(id, net);
-    addNetworkRules(ns, { bridge: bridgeName, subnet: pool.subnet, internal: o.internal });
+    addNetworkRules(ns, { bridge: bridgeName, subnet: pool.subnet, internal: o.internal, hairpin: !this.userlandProxy });
     return net;
   }
 
@@ -458,7 +474,7 @@ export class DockerEngine {
       throw new DockerError(`error while removing network: network ${n.name} has active endpoints (${list})`);
     }
     if (n.bridgeName) {
-      removeNetworkRules(this.ns, { bridge: n.bridgeName, subnet: n.pool!.subnet, internal: n.internal });
+      removeNetworkRules(this.ns, { bridge: n.bridgeName, subnet: n.pool!.subnet, internal: n.internal, hairpin: !this.userlandProxy });
       const br = this.ns.linkByName(n.bridgeName);
       if (br) deleteLinkNow(br);
     }
@@ -638,6 +654,9 @@ export class DockerEngine {
       ctrLink = hostVeth.peer!;
       const br = this.ns.linkByName(net.bridgeName!)!;
       setMaster(hostVeth, br);
+      // without the userland proxy, a container's traffic to its own published port comes back
+      // out of the port it went in by
+      if (!this.userlandProxy) hostVeth.hairpin = true;
       setUp(hostVeth);
       moveLink(ctrLink, ns);
       rename(ctrLink, ifName);
@@ -653,9 +672,13 @@ export class DockerEngine {
     }
     addAddr(ctrLink, { addr: ip, len: pool.subnet.len, broadcast: broadcastOf(ip, pool.subnet.len) });
     setUp(ctrLink);
-    // the first network with a gateway gives the default route
+    // the first network with a gateway gives the default route; an l3 (or l3s) ipvlan routes
+    // everything to its interface instead (`default dev eth0`), whatever gateway was given
     const hasDefault = ns.routes.some((r) => r.table === RT_TABLE_MAIN && r.len === 0);
-    if (!hasDefault && net.gateway !== null && !net.internal && !net.overlay) addRoute(ns, { dst: 0, len: 0, via: net.gateway, dev: ctrLink, table: RT_TABLE_MAIN });
+    if (!hasDefault && !net.internal && !net.overlay) {
+      if (isL3Ipvlan(net)) addRoute(ns, { dst: 0, len: 0, dev: ctrLink, table: RT_TABLE_MAIN });
+      else if (net.gateway !== null) addRoute(ns, { dst: 0, len: 0, via: net.gateway, dev: ctrLink, table: RT_TABLE_MAIN });
+    }
     const ep: Endpoint = {
       id: this.newId(),
       network: net,
@@ -673,6 +696,7 @@ export class DockerEngine {
     };
     c.endpoints.set(net.id, ep);
     net.endpoints.set(c.id, ep);
+    if (net.driver === 'bridge' && net.bridgeName && !net.internal) addDirectAccessRule(this.ns, net.bridgeName, ip);
     if (!net.isDefaultBridge && !c.dns && net.name !== 'docker_gwbridge') c.dns = startEmbeddedDns(c, this);
     if (net.overlay) {
       announce(net, ep, true);
@@ -696,6 +720,7 @@ export class DockerEngine {
     if (net.overlay) announce(net, ep, false);
     if (ep.ip !== null) {
       this.unpublishOn(c, ep);
+      if (net.driver === 'bridge' && net.bridgeName && !net.internal) removeDirectAccessRule(this.ns, net.bridgeName, ep.ip);
       net.pool?.release(ep.ip);
     }
     if (ep.hostVeth && this.ns.linkByIndex(ep.hostVeth.ifindex) === ep.hostVeth) deleteLinkNow(ep.hostVeth);
@@ -781,8 +806,11 @@ export class DockerEngine {
     const ns = c.netns;
     if (ns && !ns.routes.some((r) => r.table === RT_TABLE_MAIN && r.len === 0)) {
       // another network with a gateway takes over the default route
-      const next = [...c.endpoints.values()].find((e) => e.network.gateway !== null && !e.network.internal);
-      if (next && next.ctrLink) addRoute(ns, { dst: 0, len: 0, via: next.network.gateway!, dev: next.ctrLink, table: RT_TABLE_MAIN });
+      const next = [...c.endpoints.values()].find((e) => (e.network.gateway !== null || isL3Ipvlan(e.network)) && !e.network.internal);
+      if (next && next.ctrLink) {
+        if (isL3Ipvlan(next.network)) addRoute(ns, { dst: 0, len: 0, dev: next.ctrLink, table: RT_TABLE_MAIN });
+        else addRoute(ns, { dst: 0, len: 0, via: next.network.gateway!, dev: next.ctrLink, table: RT_TABLE_MAIN });
+      }
     }
     this.writeNetworkFiles(c);
   }
@@ -891,18 +919,20 @@ export class DockerEngine {
   /** Rules and proxies for a container's ports on one bridge network (the first that gets them). */
   private publishOn(c: Container, ep: Endpoint): void {
     if (!c.bindings.length || !ep.network.bridgeName || ep.ip === null || ep.network.internal) return;
-    if (c.running.some((r) => r.kind === 'proxy')) return;
-    addPortRules(this.ns, ep.network.bridgeName, ep.ip, this.mappingsFor(c));
-    for (const b of c.bindings) {
-      const p = startProxy(this, c, b.spec.proto, b.hostIp, b.hostPort, ep.ip, b.spec.containerPort);
-      if (p) c.running.push(p);
+    if ([...c.endpoints.values()].some((e) => (e as { published?: boolean }).published)) return;
+    addPortRules(this.ns, ep.network.bridgeName, ep.ip, this.mappingsFor(c), !this.userlandProxy);
+    if (this.userlandProxy) {
+      for (const b of c.bindings) {
+        const p = startProxy(this, c, b.spec.proto, b.hostIp, b.hostPort, ep.ip, b.spec.containerPort);
+        if (p) c.running.push(p);
+      }
     }
     (ep as { published?: boolean }).published = true;
   }
 
   private unpublishOn(c: Container, ep: Endpoint): void {
     if (!(ep as { published?: boolean }).published || !ep.network.bridgeName || ep.ip === null) return;
-    removePortRules(this.ns, ep.network.bridgeName, ep.ip, this.mappingsFor(c));
+    removePortRules(this.ns, ep.network.bridgeName, ep.ip, this.mappingsFor(c), !this.userlandProxy);
     for (const r of c.running.filter((x) => x.kind === 'proxy')) r.stop();
     c.running = c.running.filter((x) => x.kind !== 'proxy');
     (ep as { published?: boolean }).published = false;
@@ -935,12 +965,14 @@ export class DockerEngine {
     if (!r.ok) {
       this.pools = DEFAULT_POOLS;
       this.daemonDns = [];
+      this.configuredUserlandProxy = true;
       return null;
     }
     const r2 = parseDaemonConfig(r.data);
     if (typeof r2 === 'string') return `unable to configure the Docker daemon with file /etc/docker/daemon.json: ${r2}`;
     this.pools = r2.pools ?? DEFAULT_POOLS;
     this.daemonDns = r2.dns;
+    this.configuredUserlandProxy = r2.userlandProxy;
     return null;
   }
 
@@ -965,12 +997,18 @@ export class DockerEngine {
    */
   startDaemon(): Container[] {
     if (this.running) this.stopDaemon();
+    this.userlandProxy = this.configuredUserlandProxy;
     const ns = this.ns;
     const forwardWasOff = !ns.ipForward;
     setSysctl(ns, 'net.ipv4.ip_forward', '1');
     clearDockerRules(ns);
-    installBaseRules(ns, forwardWasOff);
-    for (const n of this.networks.values()) if (n.bridgeName && n.pool) addNetworkRules(ns, { bridge: n.bridgeName, subnet: n.pool.subnet, internal: n.internal });
+    installBaseRules(ns, forwardWasOff, !this.userlandProxy);
+    for (const n of this.networks.values()) {
+      if (!n.bridgeName || !n.pool) continue;
+      addNetworkRules(ns, { bridge: n.bridgeName, subnet: n.pool.subnet, internal: n.internal, hairpin: !this.userlandProxy });
+      // setupLoopbackAddressesRouting: switched on for each bridge, never switched back off
+      if (!this.userlandProxy) setSysctl(ns, `net.ipv4.conf.${n.bridgeName}.route_localnet`, '1');
+    }
     this.running = true;
     const started: Container[] = [];
     for (const c of this.containers.values()) {
@@ -1004,9 +1042,9 @@ const RIGHT = ['agnesi', 'albattani', 'allen', 'archimedes', 'babbage', 'banach'
  * The parts of daemon.json the simulator models, or the error dockerd gives (its JSON decoder's
  * wording for a syntax error, its own for a bad pool).
  */
-export function parseDaemonConfig(text: string): { pools: PoolSpec[] | null; dns: string[] } | string {
+export function parseDaemonConfig(text: string): { pools: PoolSpec[] | null; dns: string[]; userlandProxy: boolean } | string {
   // an empty file is no configuration
-  if (!text.trim()) return { pools: null, dns: [] };
+  if (!text.trim()) return { pools: null, dns: [], userlandProxy: true };
   const syntax = goJsonSyntaxError(text);
   if (syntax) return syntax;
   const doc: unknown = JSON.parse(text);
@@ -1029,7 +1067,7 @@ export function parseDaemonConfig(text: string): { pools: PoolSpec[] | null; dns
   }
   const dns = Array.isArray(o.dns) ? (o.dns as unknown[]).map(String) : [];
   for (const d of dns) if (parseIpv4(d) === null) return `${d} is not an ip address`;
-  return { pools, dns };
+  return { pools, dns, userlandProxy: o['userland-proxy'] !== false };
 }
 
 /** Engines by host. */

@@ -48,7 +48,7 @@ function ensureJump(ns: Netns, from: string, to: string): void {
  * order), then setupUserChain (DOCKER-USER, created once and never emptied, its jump inserted
  * above DOCKER-FORWARD), when the daemon starts.
  */
-export function installBaseRules(ns: Netns, forwardPolicyDrop: boolean): void {
+export function installBaseRules(ns: Netns, forwardPolicyDrop: boolean, hairpin = false): void {
   for (const c of ['DOCKER', 'DOCKER-BRIDGE', 'DOCKER-CT', 'DOCKER-FORWARD', 'DOCKER-INTERNAL', 'DOCKER-USER']) chain(ns, 'filter', c);
   ensureJump(ns, 'FORWARD', 'DOCKER-FORWARD');
   ensureJump(ns, 'DOCKER-FORWARD', 'DOCKER-BRIDGE');
@@ -57,7 +57,9 @@ export function installBaseRules(ns: Netns, forwardPolicyDrop: boolean): void {
   ensureJump(ns, 'FORWARD', 'DOCKER-USER');
   chain(ns, 'nat', 'DOCKER');
   rule(ns, 'nat', 'PREROUTING', '-m addrtype --dst-type LOCAL -j DOCKER');
-  rule(ns, 'nat', 'OUTPUT', '! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER');
+  // with the userland proxy, the host's own connections to 127.0.0.0/8 are left to docker-proxy;
+  // without it (hairpin mode) they are DNATed too
+  rule(ns, 'nat', 'OUTPUT', hairpin ? '-m addrtype --dst-type LOCAL -j DOCKER' : '! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER');
   // setupIPv4Forwarding: the daemon switched forwarding on itself, so it closes the FORWARD
   // policy to keep the host from routing for everyone
   if (forwardPolicyDrop) setPolicy(ns, 'filter', 'FORWARD', 'DROP');
@@ -79,8 +81,8 @@ export function clearDockerRules(ns: Netns): void {
         const jumpsToDocker = (tgt.kind === 'jump' || tgt.kind === 'goto') && tgt.chain.startsWith('DOCKER');
         // Docker's own MASQUERADE and direct-access rules, not rules of the same kind a user added
         const text = formatRuleSave(r.spec);
-        const masq = table === 'nat' && c.name === 'POSTROUTING' && /^-s \S+ ! -o \S+ -j MASQUERADE$/.test(text);
-        const direct = table === 'raw' && c.name === 'PREROUTING' && /^-d \S+\/32 ! -i \S+ -j DROP$/.test(text);
+        const masq = table === 'nat' && c.name === 'POSTROUTING' && (/^-s \S+ ! -o \S+ -j MASQUERADE$/.test(text) || /^-o \S+ -m addrtype --src-type LOCAL -j MASQUERADE$/.test(text) || /^-s (\S+)\/32 -d \1\/32 -p (tcp|udp) -m (tcp|udp) --dport \d+ -j MASQUERADE$/.test(text));
+        const direct = table === 'raw' && c.name === 'PREROUTING' && (/^-d \S+\/32 ! -i \S+ -j DROP$/.test(text) || /^-d 127\.\S+\/32 ! -i lo -p (tcp|udp) -m (tcp|udp) --dport \d+ -j DROP$/.test(text));
         return !jumpsToDocker && !masq && !direct;
       });
     }
@@ -92,6 +94,8 @@ export interface BridgeNet {
   readonly bridge: string;
   readonly subnet: Subnet;
   readonly internal: boolean;
+  /** the userland proxy is off (daemon.json "userland-proxy": false): Docker's hairpin mode */
+  readonly hairpin?: boolean;
 }
 
 function networkRules(n: BridgeNet): { table: TableName; chain: string; text: string; top?: boolean }[] {
@@ -111,6 +115,9 @@ function networkRules(n: BridgeNet): { table: TableName; chain: string; text: st
     { table: 'filter', chain: 'DOCKER-CT', text: `-o ${br} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT` },
     { table: 'filter', chain: 'DOCKER-FORWARD', text: `-i ${br} -j ACCEPT` },
     { table: 'nat', chain: 'POSTROUTING', text: `-s ${net} ! -o ${br} -j MASQUERADE`, top: true },
+    // hairpin mode: the host's own connections, DNATed from 127.0.0.1 (route_localnet is on for
+    // the bridge), leave by the bridge with the bridge's address ("MASQ LOCAL HOST")
+    ...(n.hairpin ? [{ table: 'nat' as TableName, chain: 'POSTROUTING', text: `-o ${br} -m addrtype --src-type LOCAL -j MASQUERADE`, top: true }] : []),
   ];
 }
 
@@ -130,25 +137,46 @@ export interface PortMapping {
   readonly containerPort: number;
 }
 
-function portRules(br: string, ip: Ipv4, p: PortMapping): { table: TableName; chain: string; text: string; top?: boolean }[] {
+function portRules(br: string, ip: Ipv4, p: PortMapping, hairpin: boolean): { table: TableName; chain: string; text: string; top?: boolean }[] {
   const ctr = formatIpv4(ip);
   const dst = p.hostIp !== null && p.hostIp !== 0 ? `-d ${formatIpv4(p.hostIp)}/32 ` : '';
-  return [
-    // setPerPortForwarding: at the head of DOCKER, before the network's DROP rule
-    { table: 'filter', chain: 'DOCKER', text: `-d ${ctr}/32 ! -i ${br} -o ${br} -p ${p.proto} -m ${p.proto} --dport ${p.containerPort} -j ACCEPT`, top: true },
-    { table: 'nat', chain: 'DOCKER', text: `${dst}! -i ${br} -p ${p.proto} -m ${p.proto} --dport ${p.hostPort} -j DNAT --to-destination ${ctr}:${p.containerPort}` },
-  ];
+  const rules: { table: TableName; chain: string; text: string; top?: boolean }[] = [];
+  // filterPortMappedOnLoopback: a port published on a loopback address is dropped when it comes
+  // from anywhere but lo (a remote host could otherwise route to 127.0.0.1 through a bridge
+  // whose route_localnet is on)
+  if (p.hostIp !== null && p.hostIp >>> 24 === 127) rules.push({ table: 'raw', chain: 'PREROUTING', text: `-d ${formatIpv4(p.hostIp)}/32 ! -i lo -p ${p.proto} -m ${p.proto} --dport ${p.hostPort} -j DROP` });
+  // setPerPortForwarding: at the head of DOCKER, before the network's DROP rule
+  rules.push({ table: 'filter', chain: 'DOCKER', text: `-d ${ctr}/32 ! -i ${br} -o ${br} -p ${p.proto} -m ${p.proto} --dport ${p.containerPort} -j ACCEPT`, top: true });
+  // setPerPortNAT: with the userland proxy the DNAT rule skips traffic from the container's own
+  // bridge (docker-proxy serves it); without it, that traffic is DNATed too, and a container
+  // reaching its own published port needs its source rewritten (the hairpin MASQUERADE), or the
+  // answer would stay inside the container and never be un-DNATed
+  rules.push({ table: 'nat', chain: 'DOCKER', text: `${dst}${hairpin ? '' : `! -i ${br} `}-p ${p.proto} -m ${p.proto} --dport ${p.hostPort} -j DNAT --to-destination ${ctr}:${p.containerPort}` });
+  if (hairpin) rules.push({ table: 'nat', chain: 'POSTROUTING', text: `-s ${ctr}/32 -d ${ctr}/32 -p ${p.proto} -m ${p.proto} --dport ${p.containerPort} -j MASQUERADE` });
+  return rules;
 }
 
-/** A container's published ports on one network (and filterDirectAccess once per container). */
-export function addPortRules(ns: Netns, br: string, ip: Ipv4, ports: readonly PortMapping[]): void {
-  for (const p of ports) for (const r of portRules(br, ip, p)) rule(ns, r.table, r.chain, r.text, r.top ? 1 : undefined);
-  if (ports.length) rule(ns, 'raw', 'PREROUTING', `-d ${formatIpv4(ip)}/32 ! -i ${br} -j DROP`);
+/** A container's published ports on one network. */
+export function addPortRules(ns: Netns, br: string, ip: Ipv4, ports: readonly PortMapping[], hairpin = false): void {
+  for (const p of ports) for (const r of portRules(br, ip, p, hairpin)) rule(ns, r.table, r.chain, r.text, r.top ? 1 : undefined);
 }
 
-export function removePortRules(ns: Netns, br: string, ip: Ipv4, ports: readonly PortMapping[]): void {
-  for (const p of ports) for (const r of portRules(br, ip, p)) unrule(ns, r.table, r.chain, r.text);
-  if (ports.length) unrule(ns, 'raw', 'PREROUTING', `-d ${formatIpv4(ip)}/32 ! -i ${br} -j DROP`);
+export function removePortRules(ns: Netns, br: string, ip: Ipv4, ports: readonly PortMapping[], hairpin = false): void {
+  for (const p of ports) for (const r of portRules(br, ip, p, hairpin)) unrule(ns, r.table, r.chain, r.text);
+}
+
+/**
+ * filterDirectAccess, for every endpoint of a bridge network that is not internal (Engine 29
+ * adds it with the endpoint, published ports or not): packets addressed straight to the
+ * container's address are dropped unless they come from its own bridge, so a machine on the LAN
+ * with a route to the subnet cannot reach the container past the published ports.
+ */
+export function addDirectAccessRule(ns: Netns, br: string, ip: Ipv4): void {
+  rule(ns, 'raw', 'PREROUTING', `-d ${formatIpv4(ip)}/32 ! -i ${br} -j DROP`);
+}
+
+export function removeDirectAccessRule(ns: Netns, br: string, ip: Ipv4): void {
+  unrule(ns, 'raw', 'PREROUTING', `-d ${formatIpv4(ip)}/32 ! -i ${br} -j DROP`);
 }
 
 /**

@@ -926,7 +926,11 @@ function processIp(skb: Skb): void {
     return;
   }
   const raw = skb.pkt.ip!;
-  if (inDev.kind !== 'loopback' && (raw.dst >>> 24 === 127 || raw.src >>> 24 === 127 || raw.src >>> 24 === 0 || raw.src >>> 28 === 0xe)) {
+  // route_localnet (on the interface or on all) lets loopback addresses through, as Docker sets it
+  // on its bridges when the userland proxy is off
+  const loopback = raw.dst >>> 24 === 127 || raw.src >>> 24 === 127;
+  const localnet = () => ns.sysctlGet('net.ipv4.conf.all.route_localnet') === '1' || ns.sysctlGet(`net.ipv4.conf.${inDev.name}.route_localnet`) === '1';
+  if (inDev.kind !== 'loopback' && ((loopback && !localnet()) || raw.src >>> 24 === 0 || raw.src >>> 28 === 0xe)) {
     // ip_route_input_slow: loopback, zero-network or multicast source, or a loopback destination,
     // seen on a real interface is a martian: dropped without a word
     drop(ns, skb.pkt, 'IP_INNOROUTES', `martian packet ${formatIpv4(raw.src)} > ${formatIpv4(raw.dst)} on ${inDev.name}: dropped`, inDev);
@@ -1537,8 +1541,11 @@ function ipvlanXmit(dev: Link, pkt: Packet): void {
   const lower = dev.parent;
   if (!lower) return;
   const siblings = [...lower.uppers].filter((u) => u !== dev && u.kind === 'ipvlan' && u.adminUp);
-  if (pkt.ip) {
-    const s = siblings.find((x) => x.addrs.some((a) => a.addr === pkt.ip!.dst));
+  // ipvlan_xmit_mode_l2: a frame to the shared MAC goes to the sibling that owns its layer-3
+  // destination, the target address of an ARP packet (a reply, a unicast probe) included
+  const target = pkt.ip ? pkt.ip.dst : pkt.arp && pkt.eth && pkt.eth.dst === lower.mac ? pkt.arp.tpa : null;
+  if (target !== null) {
+    const s = siblings.find((x) => x.addrs.some((a) => a.addr === target));
     if (s) {
       dev.ns.world.sched.after(1, () => netifRxChild(s, pkt));
       return;

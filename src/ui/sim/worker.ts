@@ -11,11 +11,16 @@ import type { CommandIO } from '../../shell/lang/runtime.ts';
 import type { TraceEvent } from '../../sim/trace/events.ts';
 import { extractTopology } from '../topology/extract.ts';
 import { startLab, type Lab } from './lab.ts';
-import type { FromWorker, ToWorker } from './protocol.ts';
+import type { FromWorker, LabReply, LabRequest, ToWorker } from './protocol.ts';
+import type { LabAttempt } from '../../labs/attempt.ts';
+import type { Grade } from '../../labs/runner.ts';
+import { readFile } from '../../shell/files.ts';
 
 const post = (m: FromWorker) => (self as unknown as { postMessage(m: FromWorker): void }).postMessage(m);
 
 let lab: Lab | null = null;
+/** the graded lab's attempt, on a graded lab's page */
+let attempt: LabAttempt | null = null;
 let pace = true;
 let anchor = { real: 0, virtual: 0 };
 let running: { cmd: number; command: string; events: TraceEvent[] } | null = null;
@@ -50,22 +55,94 @@ const terminalIO: CommandIO = {
   tty: true,
 };
 
+/** Make `l` the world the terminal talks to. */
+function bind(l: Lab): void {
+  lab = l;
+  l.session.backgroundSink = terminalIO;
+  l.world.trace.subscribe((ev) => running?.events.push(ev));
+}
+
 async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   pace = msg.pace;
   try {
-    lab = await startLab(msg.spec, { interactive: true, onSlice });
+    const g = msg.spec.graded;
+    if (g) {
+      // the lab engine (grader, checks, the scenario parser) loads only on a graded lab's page
+      const { LabAttempt } = await import('../../labs/attempt.ts');
+      attempt = await LabAttempt.start(g.lab, g.seed, { scenarioText: g.scenarioText, onSlice }, g.history);
+      bind({ world: attempt.inst.world, session: attempt.inst.session, setup: [] });
+    } else bind(await startLab(msg.spec, { interactive: true, onSlice }));
   } catch (e) {
     post({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
     return;
   }
-  lab.session.backgroundSink = terminalIO;
-  lab.world.trace.subscribe((ev) => running?.events.push(ev));
+  const l = lab!;
   post({
     type: 'ready',
-    prompt: lab.session.prompt(),
-    topology: extractTopology(lab.world),
-    setup: lab.setup.map((r) => ({ command: r.command, output: r.output })),
+    prompt: l.session.prompt(),
+    topology: extractTopology(l.world),
+    setup: l.setup.map((r) => ({ command: r.command, output: r.output })),
   });
+  postLabState();
+}
+
+function postLabState(): void {
+  if (!attempt) return;
+  const v = attempt.variant;
+  const hintsTotal = attempt.inst.view.hints.filter((h) => !h.fault || h.fault === v.fault).length;
+  const g = attempt.lastGrade;
+  const brief = (ts: Grade['tasks']) => ts.map((t) => ({ id: t.id, ok: t.ok, message: t.checks.filter((c) => !c.ok).map((c) => c.message).join('; ') }));
+  const lastCheck = g ? { passed: g.passed, tasks: brief(g.tasks), guards: brief(g.guards) } : null;
+  post({ type: 'lab-state', state: { seed: v.seed, vars: v.vars, history: attempt.history, hintsTotal, hints: attempt.hints.map((h) => h.text), lastCheck } });
+}
+
+const quietIO: CommandIO = { stdin: '', out: () => {}, err: () => {}, tty: false };
+
+/** A here-document that writes `text` to `path`, with a delimiter the text does not contain. */
+function writeCommand(path: string, text: string): string {
+  let delim = 'PP_EOF';
+  for (let n = 2; text.split('\n').includes(delim); n++) delim = `PP_EOF${n}`;
+  const body = text.endsWith('\n') || text === '' ? text : `${text}\n`;
+  return `cat > '${path.replace(/'/g, "'\\''")}' <<'${delim}'\n${body}${delim}`;
+}
+
+async function labRequest(id: number, req: LabRequest): Promise<void> {
+  const a = attempt;
+  if (!a) return;
+  let reply: LabReply;
+  switch (req.op) {
+    case 'check':
+      reply = { op: 'check', grade: await a.check() };
+      break;
+    case 'hint': {
+      const h = await a.nextHint();
+      reply = { op: 'hint', hint: h ? { text: h.hint.text, index: h.index, total: h.total } : null };
+      break;
+    }
+    case 'undo': {
+      const line = await a.undo();
+      bind({ world: a.inst.world, session: a.inst.session, setup: [] });
+      reply = { op: 'undo', line, prompt: a.inst.session.prompt(), topology: extractTopology(a.inst.world) };
+      break;
+    }
+    case 'solution':
+      reply = { op: 'solution', lines: a.solution() };
+      break;
+    case 'read-file': {
+      const r = readFile(a.inst.session.place, req.path);
+      reply = r.ok ? { op: 'read-file', text: r.value } : { op: 'read-file', text: null, error: r.errno };
+      break;
+    }
+    case 'write-file': {
+      let out = '';
+      const io: CommandIO = { ...quietIO, err: (t) => void (out += t) };
+      const status = await a.run(writeCommand(req.path, req.text), io);
+      reply = status === 0 ? { op: 'write-file', ok: true } : { op: 'write-file', ok: false, error: out.trim() || `exit status ${status}` };
+      break;
+    }
+  }
+  post({ type: 'lab-reply', id, reply });
+  postLabState();
 }
 
 async function input(msg: Extract<ToWorker, { type: 'input' }>): Promise<void> {
@@ -81,12 +158,13 @@ async function input(msg: Extract<ToWorker, { type: 'input' }>): Promise<void> {
     if (l.session.ended) break;
     running = { cmd: msg.cmd, command: line, events: [] };
     anchor = { real: performance.now(), virtual: l.world.sched.now };
-    status = await l.session.run(line, terminalIO);
+    status = attempt ? await attempt.run(line, terminalIO) : await l.session.run(line, terminalIO);
     flushTrace();
     running = null;
     if (l.session.interrupt.interrupted) break;
   }
   post({ type: 'done', cmd: msg.cmd, status, prompt: l.session.prompt(), topology: extractTopology(l.world), ended: l.session.ended });
+  postLabState();
 }
 
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
@@ -103,6 +181,9 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
       break;
     case 'pace':
       pace = msg.pace;
+      break;
+    case 'lab':
+      queue = queue.then(() => labRequest(msg.id, msg.req));
       break;
     case 'complete': {
       const r = lab ? lab.session.complete(msg.line, msg.cursor) : { start: msg.cursor, end: msg.cursor, candidates: [] };

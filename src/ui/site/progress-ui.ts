@@ -20,6 +20,12 @@ function renderMarks(st: ProgressState): void {
     el.textContent = `${read ? 'Finished' : 'Not finished yet'}${answers.length ? ` · quiz ${right}/${answers.length} right` : ''}`;
     el.classList.toggle('badge-done', !!read);
   }
+  for (const el of document.querySelectorAll<HTMLElement>('[data-lab-status]')) {
+    const l = st.labs[el.dataset.labStatus ?? ''];
+    const tries = l?.attempt?.history.some((e) => e.kind === 'line');
+    el.textContent = l?.solved ? `Solved${l.score !== undefined ? ` · score ${l.score}` : ''}` : tries ? 'In progress' : 'Not started';
+    el.classList.toggle('badge-done', !!l?.solved);
+  }
   const total = document.querySelectorAll('[data-lesson-status]').length;
   const meter = document.querySelector<HTMLElement>('[data-progress-meter]');
   const summary = document.querySelector<HTMLElement>('[data-progress-summary]');

@@ -9,7 +9,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { persist, type PersistStorage, type StorageValue } from 'zustand/middleware';
 
-export const PROGRESS_VERSION = 1;
+export const PROGRESS_VERSION = 2;
 export const STORAGE_KEY = 'packet-path:progress';
 export const BACKUP_KEY = 'packet-path:progress:discarded';
 export const EXPORT_FORMAT = 'packet-path-progress';
@@ -22,13 +22,41 @@ export interface QuizAnswer {
   readonly at: string;
 }
 
+/** One thing the learner did to a lab's world (src/labs/attempt.ts `HistoryEntry`). */
+export type LabHistoryEntry =
+  | { readonly kind: 'line'; readonly line: string; readonly stoppedAfter?: number }
+  | { readonly kind: 'check' }
+  | { readonly kind: 'hint' };
+
+/** A lab in progress: its variant and what was done to it, replayed on reload. */
+export interface LabAttemptRecord {
+  readonly seed: number;
+  readonly history: readonly LabHistoryEntry[];
+  /** time spent on the lab with the page visible */
+  readonly elapsedMs: number;
+  readonly solutionShown: boolean;
+}
+
+export interface LabProgress {
+  readonly solved: boolean;
+  /** when it was solved (or last changed) */
+  readonly at: string;
+  /** the result when solved: score out of 100, time, hints used, the variant */
+  readonly score?: number;
+  readonly timeMs?: number;
+  readonly hintsUsed?: number;
+  readonly seed?: number;
+  /** the current attempt, if one is under way or was left */
+  readonly attempt?: LabAttemptRecord;
+}
+
 export interface ProgressData {
   /** by lesson slug */
   readonly lessons: Readonly<Record<string, { readonly read: boolean; readonly at: string }>>;
   /** by `lesson/quiz/question` */
   readonly quizzes: Readonly<Record<string, QuizAnswer>>;
   /** by lab id */
-  readonly labs: Readonly<Record<string, { readonly solved: boolean; readonly at: string }>>;
+  readonly labs: Readonly<Record<string, LabProgress>>;
 }
 
 export interface ProgressState extends ProgressData {
@@ -58,6 +86,49 @@ function checkMap<T>(x: unknown, entry: (v: Record<string, unknown>) => T | null
   return out;
 }
 
+const isCount = (x: unknown, max: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= max;
+const MAX_HISTORY = 5000;
+
+function checkEntry(e: unknown): LabHistoryEntry | null {
+  if (!isObj(e)) return null;
+  if (e.kind === 'check' || e.kind === 'hint') return Object.keys(e).length === 1 ? { kind: e.kind } : null;
+  if (e.kind !== 'line' || typeof e.line !== 'string' || e.line.length > 100_000) return null;
+  if (e.stoppedAfter === undefined) return { kind: 'line', line: e.line };
+  return isCount(e.stoppedAfter, Number.MAX_SAFE_INTEGER) ? { kind: 'line', line: e.line, stoppedAfter: e.stoppedAfter } : null;
+}
+
+function checkAttempt(a: unknown): LabAttemptRecord | null {
+  if (!isObj(a) || !isCount(a.seed, 2 ** 31) || !Array.isArray(a.history) || a.history.length > MAX_HISTORY) return null;
+  if (!isCount(a.elapsedMs, Number.MAX_SAFE_INTEGER) || typeof a.solutionShown !== 'boolean') return null;
+  const history: LabHistoryEntry[] = [];
+  for (const e of a.history) {
+    const c = checkEntry(e);
+    if (!c) return null;
+    history.push(c);
+  }
+  return { seed: a.seed, history, elapsedMs: a.elapsedMs, solutionShown: a.solutionShown };
+}
+
+function checkLab(v: Record<string, unknown>): LabProgress | null {
+  if (typeof v.solved !== 'boolean' || !isTime(v.at)) return null;
+  const out: { -readonly [K in keyof LabProgress]: LabProgress[K] } = { solved: v.solved, at: v.at };
+  if (v.score !== undefined) {
+    if (!isCount(v.score, 100)) return null;
+    out.score = v.score;
+  }
+  for (const k of ['timeMs', 'hintsUsed', 'seed'] as const) {
+    if (v[k] === undefined) continue;
+    if (!isCount(v[k], Number.MAX_SAFE_INTEGER)) return null;
+    out[k] = v[k] as number;
+  }
+  if (v.attempt !== undefined) {
+    const a = checkAttempt(v.attempt);
+    if (!a) return null;
+    out.attempt = a;
+  }
+  return out;
+}
+
 /** The progress record in `x`, or null when `x` is not a valid current-version record. */
 export function validateProgress(x: unknown): ProgressData | null {
   if (!isObj(x)) return null;
@@ -65,14 +136,18 @@ export function validateProgress(x: unknown): ProgressData | null {
   for (const k of Object.keys(x)) if (!allowed.has(k)) return null;
   const lessons = checkMap(x.lessons ?? {}, (v) => (typeof v.read === 'boolean' && isTime(v.at) ? { read: v.read, at: v.at } : null));
   const quizzes = checkMap(x.quizzes ?? {}, (v) => (typeof v.answer === 'string' && v.answer.length <= 500 && typeof v.correct === 'boolean' && isTime(v.at) ? { answer: v.answer, correct: v.correct, at: v.at } : null));
-  const labs = checkMap(x.labs ?? {}, (v) => (typeof v.solved === 'boolean' && isTime(v.at) ? { solved: v.solved, at: v.at } : null));
+  const labs = checkMap(x.labs ?? {}, checkLab);
   if (!lessons || !quizzes || !labs) return null;
   return { lessons, quizzes, labs };
 }
 
 /** Migrations: MIGRATIONS[n] turns a version-n record into a version n+1 record. */
 export type Migrations = Readonly<Record<number, (old: unknown) => unknown>>;
-export const MIGRATIONS: Migrations = {};
+export const MIGRATIONS: Migrations = {
+  // 1 → 2: labs gained optional results and the attempt under way; a version 1 record is a valid
+  // version 2 record as it is
+  1: (old) => old,
+};
 
 export type MigrateResult = { ok: true; data: ProgressData } | { ok: false; reason: string };
 
@@ -220,6 +295,31 @@ export function recordAnswer(store: StoreApi<ProgressState>, key: string, answer
   store.setState({ quizzes: { ...s.quizzes, [key]: { answer: answer.slice(0, 500), correct, at: now() } } });
 }
 
+/** Keep a lab's attempt (its variant and history) so a reload can rebuild the world. */
+export function saveLabAttempt(store: StoreApi<ProgressState>, id: string, attempt: LabAttemptRecord): void {
+  const s = store.getState();
+  const prev = s.labs[id];
+  store.setState({ labs: { ...s.labs, [id]: { ...(prev ?? { solved: false }), at: prev?.at ?? now(), attempt } } });
+}
+
+/** Forget a lab's attempt (the learner starts a new variant or resets). */
+export function clearLabAttempt(store: StoreApi<ProgressState>, id: string): void {
+  const s = store.getState();
+  const prev = s.labs[id];
+  if (!prev) return;
+  const { attempt: _drop, ...rest } = prev;
+  store.setState({ labs: { ...s.labs, [id]: rest } });
+}
+
+/** Record a solved lab with its score; a better earlier score is kept. */
+export function recordLabSolved(store: StoreApi<ProgressState>, id: string, result: { score: number; timeMs: number; hintsUsed: number; seed: number }): void {
+  const s = store.getState();
+  const prev = s.labs[id];
+  const keepOld = prev?.solved && (prev.score ?? 0) > result.score;
+  const best = keepOld ? { score: prev.score, timeMs: prev.timeMs, hintsUsed: prev.hintsUsed, seed: prev.seed, at: prev.at } : { ...result, at: now() };
+  store.setState({ labs: { ...s.labs, [id]: { ...prev, ...best, solved: true } } });
+}
+
 export function clearNotice(store: StoreApi<ProgressState>): void {
   store.setState({ notice: null });
 }
@@ -255,7 +355,8 @@ export function summarize(d: ProgressData): string {
   const read = Object.values(d.lessons).filter((l) => l.read).length;
   const answers = Object.keys(d.quizzes).length;
   const right = Object.values(d.quizzes).filter((q) => q.correct).length;
-  return `${read} lesson${read === 1 ? '' : 's'} read, ${answers} quiz answer${answers === 1 ? '' : 's'} (${right} right)`;
+  const solved = Object.values(d.labs).filter((l) => l.solved).length;
+  return `${read} lesson${read === 1 ? '' : 's'} read, ${answers} quiz answer${answers === 1 ? '' : 's'} (${right} right), ${solved} lab${solved === 1 ? '' : 's'} solved`;
 }
 
 export function importProgress(store: StoreApi<ProgressState>, text: string): ImportResult {

@@ -11,7 +11,7 @@
  */
 import { Terminal, type ITheme } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
-import type { FromWorker, ToWorker } from '../sim/protocol.ts';
+import type { FromWorker, LabProgressState, LabReply, LabRequest, ToWorker } from '../sim/protocol.ts';
 import type { LabSpec } from '../sim/spec.ts';
 import { addTraceEvents, initialLabState, type LabStore } from '../store/lab.ts';
 import { adopt, spawnSimulator } from '../sim/prestart.ts';
@@ -27,6 +27,8 @@ export interface TerminalOptions {
   readonly screenReaderMode: boolean;
   /** a short name for the banner, e.g. "world bare" */
   readonly label: string;
+  /** a graded lab's state, after it starts and after every change (graded labs only) */
+  readonly onLabState?: (state: LabProgressState) => void;
 }
 
 const DIM = '\x1b[2m';
@@ -65,11 +67,15 @@ export class LabTerminal {
   private completions = new Map<number, (r: Extract<FromWorker, { type: 'completion' }>) => void>();
   private waiters: (() => void)[] = [];
   private readonly opts: TerminalOptions;
+  private spec: LabSpec;
+  private labId = 0;
+  private labReplies = new Map<number, (r: LabReply) => void>();
   private resizeObserver: ResizeObserver | null = null;
   private pace = true;
 
   constructor(opts: TerminalOptions) {
     this.opts = opts;
+    this.spec = opts.spec;
     this.term = new Terminal({
       cursorBlink: false,
       convertEol: true,
@@ -125,7 +131,38 @@ export class LabTerminal {
     return true;
   }
 
+  /** Start again from another spec (a graded lab's new variant or stored attempt). */
+  async restart(spec: LabSpec): Promise<void> {
+    this.spec = spec;
+    await this.start();
+  }
+
+  /** Ask a graded lab's worker something; resolves with its answer (null if the worker went away). */
+  request<K extends LabRequest['op']>(req: Extract<LabRequest, { op: K }>): Promise<Extract<LabReply, { op: K }> | null> {
+    if (!this.worker) return Promise.resolve(null);
+    const id = ++this.labId;
+    return new Promise((resolve) => {
+      this.labReplies.set(id, (r) => resolve(r as Extract<LabReply, { op: K }>));
+      this.send({ type: 'lab', id, req });
+    });
+  }
+
+  /** After an undo: say what was taken back and show the prompt of the rebuilt world. */
+  showUndo(line: string, prompt: string): void {
+    this.term.write(`\r\n${DIM}# undone: ${line.split('\n')[0]}${line.includes('\n') ? ' …' : ''}${RESET}\r\n`);
+    this.showPrompt(prompt);
+  }
+
+  /** Write a note (dimmed) above a fresh prompt, e.g. that the editor saved a file. */
+  note(text: string): void {
+    if (this.busy) return;
+    this.term.write(`\r\n${DIM}${text}${RESET}\r\n`);
+    this.showPrompt(this.prompt);
+  }
+
   async start(): Promise<void> {
+    for (const f of this.labReplies.values()) f(null as unknown as LabReply);
+    this.labReplies.clear();
     const st = this.opts.store;
     const keep = st.getState();
     st.setState({ ...initialLabState(), status: 'booting', autoplay: keep.autoplay, speed: keep.speed });
@@ -150,7 +187,7 @@ export class LabTerminal {
     if (early) {
       if (!this.pace) this.send({ type: 'pace', pace: false });
       for (const m of early.queue) this.onMessage(m);
-    } else this.send({ type: 'start', spec: this.opts.spec, pace: this.pace });
+    } else this.send({ type: 'start', spec: this.spec, pace: this.pace });
     await this.whenIdle();
   }
 
@@ -218,6 +255,13 @@ export class LabTerminal {
       case 'completion':
         this.completions.get(m.id)?.(m);
         this.completions.delete(m.id);
+        break;
+      case 'lab-reply':
+        this.labReplies.get(m.id)?.(m.reply);
+        this.labReplies.delete(m.id);
+        break;
+      case 'lab-state':
+        this.opts.onLabState?.(m.state);
         break;
     }
   }

@@ -21,6 +21,16 @@ function readSr(): boolean {
 export class PpTerminal extends HTMLElement {
   terminal: LabTerminal | null = null;
 
+  // a graded lab's terminal gets its spec once the page knows the variant (from the link or the
+  // saved attempt): it starts when data-spec appears
+  static get observedAttributes(): string[] {
+    return ['data-spec'];
+  }
+
+  attributeChangedCallback(): void {
+    if (this.isConnected) this.connectedCallback();
+  }
+
   connectedCallback(): void {
     if (this.terminal) return;
     const mount = this.querySelector<HTMLElement>('[data-mount]');
@@ -42,6 +52,7 @@ export class PpTerminal extends HTMLElement {
       status: (text) => {
         if (statusEl) statusEl.textContent = text;
       },
+      onLabState: (state) => this.dispatchEvent(new CustomEvent('pp-lab-state', { detail: state, bubbles: true })),
     });
     this.terminal = t;
     sr?.addEventListener('change', () => {

@@ -17,7 +17,7 @@ import { all, bool, flag, FlagError, parseFlags, type FlagSpec, type Parsed } fr
 import { tabwrite } from './template.ts';
 import { containerStatus, renderInspect, renderNetworkLs, renderPs, type ContainerSummaryRow, type InspectEntry, type PortSummary } from './format/index.ts';
 import { ensureToolboxes } from './toolboxes.ts';
-import { containerInspect, networkInspect, isoTime, unixUs } from './inspect.ts';
+import { containerInspect, hasBridgeEndpoint, networkInspect, isoTime, unixUs } from './inspect.ts';
 import { composeCommand } from './compose.ts';
 import { nodeCommand, serviceCommand, swarmCommand } from './swarm-cli.ts';
 
@@ -342,6 +342,8 @@ async function runOrCreate(ctx: CommandContext, e: DockerEngine, argv: readonly 
     if (err instanceof DockerError) return runError(ctx, sub, err.message);
     throw err;
   }
+  // the daemon's warnings from ContainerCreate, which the CLI prints before starting it
+  if (c.networkMode === 'host' && ports.length) ctx.err('WARNING: Published ports are discarded when using host network mode\n');
   if (sub === 'create') {
     ctx.out(`${c.id}\n`);
     return 0;
@@ -541,7 +543,9 @@ async function exec(ctx: CommandContext, e: DockerEngine, argv: readonly string[
 /** A running container's ports as the API's container summary lists them: bindings, then EXPOSE'd ports. */
 export function portSummariesOf(c: Container): PortSummary[] {
   const ports: PortSummary[] = [];
-  if (c.state === 'running') {
+  // only the bridge driver reports ports (exposed or published) for its endpoints: a container on
+  // the host or none network, on macvlan or ipvlan, or in another's namespace lists none
+  if (c.state === 'running' && hasBridgeEndpoint(c)) {
     for (const b of c.bindings) ports.push({ IP: b.hostIp, PrivatePort: b.spec.containerPort, PublicPort: b.hostPort, Type: b.spec.proto });
     for (const x of c.image.info.exposed) {
       const [port, proto] = x.split('/');

@@ -17,6 +17,11 @@ export function unixUs(t: number): number {
 
 export const isoTime = (t: number): string => rfc3339Nano(unixUs(t));
 
+/** Whether a container has an endpoint on a bridge network (getEndpointPortMapInfo finds ports only there). */
+export function hasBridgeEndpoint(c: Container): boolean {
+  return [...c.endpoints.values()].some((ep) => ep.network.driver === 'bridge');
+}
+
 function exposed(c: Container): string[] {
   const out = new Set(c.image.info.exposed);
   for (const p of c.spec.ports ?? []) out.add(`${p.containerPort}/${p.proto}`);
@@ -122,7 +127,7 @@ export function containerInspect(e: DockerEngine, c: Container): ContainerInspec
     };
   }
   const ports: PortMap = {};
-  if (running) {
+  if (running && hasBridgeEndpoint(c)) {
     for (const x of exposed(c)) ports[x] = null;
     for (const b of c.bindings) {
       const key = `${b.spec.containerPort}/${b.spec.proto}`;
