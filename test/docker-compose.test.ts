@@ -185,4 +185,24 @@ networks:
     await ok(s, 'docker run -d --name solo --hostname box --network shop_default alpine sleep infinity');
     expect(await ok(s, "docker inspect -f '{{json (index .NetworkSettings.Networks \"shop_default\").DNSNames}}' solo")).toMatch(/^\["solo","[0-9a-f]{12}","box"\]\n$/);
   });
+
+  it('down -p without the file stops dependants first, from the com.docker.compose.depends_on labels (prepareLabels)', async () => {
+    const s = new Session(world('docker'), {});
+    await ok(s, `mkdir -p /srv/shop && cat > /srv/shop/compose.yaml <<'EOF'
+services:
+  web:
+    image: alpine
+    command: sleep infinity
+    depends_on: [api]
+  api:
+    image: alpine
+    command: sleep infinity
+    depends_on: [db]
+  db:
+    image: redis
+EOF`, 'cd /srv/shop && docker compose up -d');
+    expect(await ok(s, "docker inspect -f '{{index .Config.Labels \"com.docker.compose.depends_on\"}}' shop-web-1 shop-api-1 shop-db-1")).toBe('api:service_started:false\ndb:service_started:false\n\n');
+    const out = await ok(s, 'cd / && docker compose -p shop down');
+    expect(out.split('\n').filter((l) => l.endsWith('Stopping'))).toEqual([' Container shop-web-1  Stopping', ' Container shop-api-1  Stopping', ' Container shop-db-1  Stopping']);
+  });
 });

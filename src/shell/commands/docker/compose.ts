@@ -291,6 +291,27 @@ function canonical(p: Project): string {
   return toYaml(out, { indent: 2, indentSeq: true, lineWidth: 0, nullStr: 'null' });
 }
 
+/** Service names in start order from the containers' labels (com.docker.compose.depends_on). */
+function orderedFromLabels(cs: Container[]): string[] {
+  const deps = new Map<string, string[]>();
+  for (const c of cs) {
+    const name = c.spec.labels?.['com.docker.compose.service'];
+    if (name === undefined) continue;
+    const label = c.spec.labels?.['com.docker.compose.depends_on'] ?? '';
+    deps.set(name, label ? label.split(',').map((d) => d.split(':')[0]) : []);
+  }
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (n: string) => {
+    if (seen.has(n) || !deps.has(n)) return;
+    seen.add(n);
+    for (const d of deps.get(n)!) visit(d);
+    out.push(n);
+  };
+  for (const n of deps.keys()) visit(n);
+  return out;
+}
+
 /** Services in start order: dependencies first, otherwise as written. */
 function ordered(p: Project): Service[] {
   const out: Service[] = [];
@@ -370,6 +391,9 @@ function createFor(ctx: CommandContext, e: DockerEngine, p: Project, s: Service,
     labels: {
       'com.docker.compose.config-hash': serviceHash(s),
       'com.docker.compose.container-number': '1',
+      // prepareLabels: "service:condition:restart" per dependency, how a project read from its
+      // containers (down -p without the file) knows the order to stop them in
+      'com.docker.compose.depends_on': [...s.dependsOn].sort().map((d) => `${d}:service_started:false`).join(','),
       'com.docker.compose.oneoff': 'False',
       [LABEL_PROJECT]: p.name,
       'com.docker.compose.project.config_files': p.file,
@@ -445,9 +469,10 @@ async function up(ctx: CommandContext, e: DockerEngine, p: Project, detach: bool
  */
 function down(ctx: CommandContext, e: DockerEngine, projectName: string, p: Project | null): number {
   const cs = projectContainers(e, projectName);
-  const order = p ? ordered(p).reverse() : [];
+  // reverse dependency order: dependants stop first, from the file or else from the containers' labels
+  const order = (p ? ordered(p).map((s) => s.name) : orderedFromLabels(cs)).reverse();
   const rank = (c: Container) => {
-    const i = order.findIndex((s) => s.name === c.spec.labels?.['com.docker.compose.service']);
+    const i = order.findIndex((s) => s === c.spec.labels?.['com.docker.compose.service']);
     return i < 0 ? order.length : i;
   };
   const sorted = [...cs].sort((a, b) => rank(a) - rank(b));
