@@ -205,4 +205,10 @@ EOF`, 'cd /srv/shop && docker compose up -d');
     const out = await ok(s, 'cd / && docker compose -p shop down');
     expect(out.split('\n').filter((l) => l.endsWith('Stopping'))).toEqual([' Container shop-web-1  Stopping', ' Container shop-api-1  Stopping', ' Container shop-db-1  Stopping']);
   });
+
+  it('labels the networks it creates with their config hash (PR 12267), then the key, the project and the version', async () => {
+    const s = new Session(world('docker'), {});
+    await ok(s, app(''), 'cd /srv/shop && docker compose up -d');
+    expect(await ok(s, "docker network inspect -f '{{json .Labels}}' shop_default")).toMatch(/^\{"com\.docker\.compose\.config-hash":"[0-9a-f]{64}","com\.docker\.compose\.network":"default","com\.docker\.compose\.project":"shop","com\.docker\.compose\.version":"2\.40\.3"\}\n$/);
+  });
 });

@@ -214,7 +214,11 @@ function load(ctx: CommandContext, file: string | undefined, projectFlag: string
 function serviceHash(s: Service): string {
   const { dependsOn, ...rest } = s;
   void dependsOn;
-  const text = JSON.stringify(rest);
+  return digest64(JSON.stringify(rest));
+}
+
+/** A stable 64-hex digest of a text (standing in for compose's SHA-256 of the JSON). */
+function digest64(text: string): string {
   let h = hashString(text);
   let out = '';
   for (let i = 0; out.length < 64; i++) {
@@ -364,7 +368,7 @@ function ensureNetwork(ctx: CommandContext, e: DockerEngine, p: Project, d: NetD
     return existing;
   }
   status(ctx, 'Network', d.name, 'Creating');
-  const n = e.createNetwork({ name: d.name, driver: d.driver, internal: d.internal, subnet: d.subnet, gateway: d.gateway, labels: { [LABEL_NETWORK]: d.key, [LABEL_PROJECT]: p.name, 'com.docker.compose.version': '2.40.3' } });
+  const n = e.createNetwork({ name: d.name, driver: d.driver, internal: d.internal, subnet: d.subnet, gateway: d.gateway, labels: { 'com.docker.compose.config-hash': digest64(JSON.stringify(d)), [LABEL_NETWORK]: d.key, [LABEL_PROJECT]: p.name, 'com.docker.compose.version': '2.40.3' } });
   status(ctx, 'Network', d.name, 'Created');
   return n;
 }
