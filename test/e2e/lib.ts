@@ -25,7 +25,7 @@ export function sitePages(): string[] {
   return out.sort();
 }
 
-export const LESSONS = ['/lessons/network-namespaces/', '/lessons/veth-and-routes/', '/lessons/bridges/', '/lessons/leaving-the-host/'];
+export const LESSONS = ['/lessons/network-namespaces/', '/lessons/veth-and-routes/', '/lessons/bridges/', '/lessons/leaving-the-host/', '/lessons/compose-networks/', '/lessons/overlay-and-vxlan/'];
 
 export interface PageWatch {
   errors: string[];
