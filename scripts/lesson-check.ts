@@ -27,7 +27,8 @@ for (const file of process.argv.slice(2).filter((a) => !a.startsWith('--'))) {
     }
   }
   // last first, so earlier positions stay valid
-  if (fill) for (const f of fills.reverse()) text = `${text.slice(0, f.span[0])}${f.printed.replace(/\s+$/, '')}${text.slice(f.span[1])}`;
+  // an empty block's closing fence follows its opening line at once: keep it on a line of its own
+  if (fill) for (const f of fills.reverse()) text = `${text.slice(0, f.span[0])}${f.printed.replace(/\s+$/, '')}${f.span[0] === f.span[1] ? '\n' : ''}${text.slice(f.span[1])}`;
   if (fill) writeFileSync(file, text);
 }
 process.exit(bad ? 1 : 0);

@@ -174,4 +174,41 @@ networks:
     expect(r.out).toMatch(/level=warning msg="networks.data: external.name is deprecated. Please set name and external: true"\n/);
     expect((await run(s, 'docker compose exec web nc -zv -w 2 postgres 5432')).code).toBe(0);
   });
+
+  it('registers the container name, then the service name, as aliases on every network (getAliases); DNSNames add the short id and a set hostname, once each', async () => {
+    const s = new Session(world('docker'), {});
+    await ok(s, app('    hostname: shop-web-1\n    networks: [default, back]\nnetworks:\n  back:\n'));
+    await ok(s, 'cd /srv/shop && docker compose up -d');
+    const out = await ok(s, "docker inspect -f '{{range $n, $e := .NetworkSettings.Networks}}{{$n}} {{json $e.Aliases}} {{len $e.DNSNames}}{{println}}{{end}}' shop-web-1");
+    expect(out).toBe('shop_back ["shop-web-1","web"] 3\nshop_default ["shop-web-1","web"] 3\n\n');
+    // a hostname that differs from every other name is registered too (buildEndpointDNSNames)
+    await ok(s, 'docker run -d --name solo --hostname box --network shop_default alpine sleep infinity');
+    expect(await ok(s, "docker inspect -f '{{json (index .NetworkSettings.Networks \"shop_default\").DNSNames}}' solo")).toMatch(/^\["solo","[0-9a-f]{12}","box"\]\n$/);
+  });
+
+  it('down -p without the file stops dependants first, from the com.docker.compose.depends_on labels (prepareLabels)', async () => {
+    const s = new Session(world('docker'), {});
+    await ok(s, `mkdir -p /srv/shop && cat > /srv/shop/compose.yaml <<'EOF'
+services:
+  web:
+    image: alpine
+    command: sleep infinity
+    depends_on: [api]
+  api:
+    image: alpine
+    command: sleep infinity
+    depends_on: [db]
+  db:
+    image: redis
+EOF`, 'cd /srv/shop && docker compose up -d');
+    expect(await ok(s, "docker inspect -f '{{index .Config.Labels \"com.docker.compose.depends_on\"}}' shop-web-1 shop-api-1 shop-db-1")).toBe('api:service_started:false\ndb:service_started:false\n\n');
+    const out = await ok(s, 'cd / && docker compose -p shop down');
+    expect(out.split('\n').filter((l) => l.endsWith('Stopping'))).toEqual([' Container shop-web-1  Stopping', ' Container shop-api-1  Stopping', ' Container shop-db-1  Stopping']);
+  });
+
+  it('labels the networks it creates with their config hash (PR 12267), then the key, the project and the version', async () => {
+    const s = new Session(world('docker'), {});
+    await ok(s, app(''), 'cd /srv/shop && docker compose up -d');
+    expect(await ok(s, "docker network inspect -f '{{json .Labels}}' shop_default")).toMatch(/^\{"com\.docker\.compose\.config-hash":"[0-9a-f]{64}","com\.docker\.compose\.network":"default","com\.docker\.compose\.project":"shop","com\.docker\.compose\.version":"2\.40\.3"\}\n$/);
+  });
 });

@@ -165,5 +165,46 @@ describe('docker swarm', () => {
     await runLine(manager, 'docker rm -f a1');
     expect((await runLine(manager, 'docker network rm appnet')).output).toBe('appnet\n');
   });
-});
 
+  it('the overlay sandbox as moby builds it: /var/run/docker/netns/1-<id>, entered with nsenter --net; br0, vxlan0 (learning, proxy, l2miss, l3miss, underlay in the host) and veth0; Docker\'s own FDB and neighbour entries', async () => {
+    const { manager } = await swarm(['m: docker network create -d overlay --attachable appnet', 'm: docker run -dit --name a1 --network appnet alpine ash', 'w: docker run -dit --name b1 --network appnet alpine ash']);
+    const id = (await runLine(manager, "docker network inspect -f '{{.Id}}' appnet")).output.trim();
+    const key = (await runLine(manager, "docker inspect -f '{{.NetworkSettings.SandboxKey}}' a1")).output.trim();
+    const sid = (await runLine(manager, "docker inspect -f '{{.NetworkSettings.SandboxID}}' a1")).output.trim();
+    // the container's file is named after its sandbox id, the overlay's after the network id
+    expect(key).toBe(`/var/run/docker/netns/${sid.slice(0, 12)}`);
+    expect((await runLine(manager, 'ls /var/run/docker/netns')).output).toBe([sid.slice(0, 12), `1-${id.slice(0, 10)}`].sort().join('\n') + '\n');
+    const sb = `nsenter --net=/var/run/docker/netns/1-${id.slice(0, 10)}`;
+    expect((await runLine(manager, `${sb} ip -br link`)).output).toMatch(/^lo +UNKNOWN .*\nbr0 +UP .*\nvxlan0 +UNKNOWN .*\nveth0@if\d+ +UP .*\n$/);
+    const d = (await runLine(manager, `${sb} ip -d link show vxlan0`)).output;
+    expect(d).toContain(' link-netnsid 0 ');
+    expect(d).toContain('\n    vxlan id 4097 srcport 0 0 dstport 4789 proxy l2miss l3miss ttl auto ageing 300 ');
+    expect((await runLine(manager, `${sb} ip -br addr show br0`)).output).toBe('br0              UP             10.0.1.1/24 \n');
+    // Docker's entries, written before any packet: no default destination, no multicast lines for a VXLAN port
+    const mac = (await runLine(manager, "ssh worker docker exec b1 cat /sys/class/net/eth0/address")).output.trim();
+    const fdb = (await runLine(manager, `${sb} bridge fdb show dev vxlan0`)).output;
+    expect(fdb).toContain(`${mac} dst 192.168.50.11 self permanent\n`);
+    expect(fdb).not.toContain('00:00:00:00:00:00');
+    expect(fdb).not.toContain('self permanent\n33:33');
+    expect(fdb).not.toMatch(/^(33:33|01:00:5e)/m);
+    expect((await runLine(manager, `${sb} ip neigh show dev vxlan0`)).output).toBe(`10.0.1.3 lladdr ${mac} PERMANENT \n`);
+    // nsenter keeps the host's files and tools; -t PID -n enters a container's namespace
+    expect((await runLine(manager, "nsenter -t $(docker inspect -f '{{.State.Pid}}' a1) -n ip -br addr show eth0")).output).toBe('eth0@if6         UP             10.0.1.2/24 \n');
+    expect((await runLine(manager, `nsenter --net=${key} cat /etc/hostname`)).output).toBe('manager\n');
+    // the kernel's VXLAN socket, without a process
+    expect((await runLine(manager, 'ss -ulnp')).output).toContain('\nUNCONN 0      0            0.0.0.0:4789      0.0.0.0:*                                 \n');
+  });
+
+  it('nsenter: what it cannot open, and what it does not model', async () => {
+    const { manager } = await swarm([]);
+    expect(await runLine(manager, 'nsenter --net=/var/run/docker/netns/nope ip link')).toMatchObject({ exitCode: 1, output: 'nsenter: cannot open /var/run/docker/netns/nope: No such file or directory\n' });
+    expect(await runLine(manager, 'nsenter ip link')).toMatchObject({ exitCode: 1, output: 'nsenter: no namespace specified\n' });
+    expect(await runLine(manager, 'nsenter -n ip link')).toMatchObject({ exitCode: 1, output: 'nsenter: no target PID specified\n' });
+    expect(await runLine(manager, 'nsenter -t 99999 -n ip link')).toMatchObject({ exitCode: 1, output: 'nsenter: cannot open /proc/99999/ns/net: No such file or directory\n' });
+    expect(await runLine(manager, 'nsenter -t 1 -n nosuch')).toMatchObject({ exitCode: 127, output: 'nsenter: failed to execute nosuch: No such file or directory\n' });
+    expect((await runLine(manager, 'nsenter -t 1 -n ip -br link show eth0')).exitCode).toBe(0);
+    // a hand-made device takes the same flags, and ip -d shows them
+    await runLine(manager, 'ip link add vxp type vxlan id 9 dstport 4789 proxy l2miss dev eth0');
+    expect((await runLine(manager, 'ip -d link show vxp')).output).toContain('vxlan id 9 dev eth0 srcport 0 0 dstport 4789 proxy l2miss ttl auto');
+  });
+});

@@ -5,6 +5,7 @@
  */
 import type { Host, Netns } from '../sim/net/model.ts';
 import type { World } from '../sim/net/world.ts';
+import type { FileSystem } from '../sim/net/fs.ts';
 import type { InterruptFlag } from './lang/runtime.ts';
 
 /** A place where a command runs. */
@@ -13,6 +14,11 @@ export interface Place {
   readonly ns: Netns;
   /** set inside a container: its own hostname and the tools its image ships */
   readonly container?: ContainerPlace;
+  /**
+   * The files seen there when they are not the namespace's own: `nsenter --net` enters only the
+   * network namespace and keeps the host's mount namespace (default: the namespace's files).
+   */
+  readonly fs?: FileSystem;
 }
 
 /** What a command needs to know about the container it runs in. */

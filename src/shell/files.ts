@@ -4,9 +4,18 @@
  * and, inside `ip netns exec NAME`, the files under /etc/netns/NAME bound over /etc.
  */
 import { normalizePath } from '../sim/net/fs.ts';
+import type { FileSystem } from '../sim/net/fs.ts';
+import type { Netns } from '../sim/net/model.ts';
 import type { Place } from './context.ts';
+import { dockerOn } from '../sim/docker/engine.ts';
+import { dockerNetnsFiles } from '../sim/docker/netns-files.ts';
 
 export type FileResult<T> = { ok: true; value: T } | { ok: false; errno: string };
+
+/** The filesystem a place sees: its own (nsenter --net keeps the host's), else its namespace's. */
+function fsOf(place: Place): FileSystem {
+  return place.fs ?? place.ns.fs;
+}
 
 export function resolvePath(path: string, cwd: string): string {
   return normalizePath(path.startsWith('/') ? path : `${cwd}/${path}`);
@@ -15,9 +24,9 @@ export function resolvePath(path: string, cwd: string): string {
 /** ip netns exec NAME: /etc/netns/NAME/FILE appears as /etc/FILE. */
 function overlay(place: Place, p: string): string {
   const name = place.ns.name;
-  if (name && p.startsWith('/etc/') && place.ns.fs === place.host.fs) {
+  if (name && p.startsWith('/etc/') && fsOf(place) === place.host.fs) {
     const alt = `/etc/netns/${name}/${p.slice(5)}`;
-    if (place.ns.fs.stat(alt) === 'file') return alt;
+    if (fsOf(place).stat(alt) === 'file') return alt;
   }
   return p;
 }
@@ -82,7 +91,8 @@ export function readFile(place: Place, path: string): FileResult<string> {
   const sys = sysClassNet(place, p);
   if (sys) return sys;
   if (p === '/etc/hostname') return { ok: true, value: `${place.container?.hostname ?? place.host.hostname}\n` };
-  const fs = place.ns.fs;
+  if (dockerNetnsFile(place, p)) return { ok: false, errno: 'EINVAL' };
+  const fs = fsOf(place);
   const r = fs.read(overlay(place, p));
   return r.ok ? { ok: true, value: r.data } : { ok: false, errno: r.error };
 }
@@ -98,7 +108,7 @@ export function writeFile(place: Place, path: string, data: string, append: bool
     return err ? { ok: false, errno: err } : { ok: true, value: undefined };
   }
   if (p.startsWith('/sys/') || p.startsWith('/proc/')) return { ok: false, errno: 'EACCES' };
-  const err = place.ns.fs.write(overlay(place, p), data, append);
+  const err = fsOf(place).write(overlay(place, p), data, append);
   return err ? { ok: false, errno: err } : { ok: true, value: undefined };
 }
 
@@ -106,6 +116,9 @@ export function listDir(place: Place, path: string): FileResult<string[]> {
   const p = path;
   if (p === '/run/netns' || p === '/var/run/netns') return { ok: true, value: [...place.host.named.keys()].sort() };
   if (p === '/sys/class/net') return { ok: true, value: place.ns.allLinks().map((l) => l.name).sort() };
+  const docker = dockerNetnsDir(place, p);
+  if (docker) return { ok: true, value: [...docker.keys()] };
+  if (dockerNetnsFile(place, p)) return { ok: true, value: [p.slice(p.lastIndexOf('/') + 1)] };
   const m = /^\/sys\/class\/net\/([^/]+)$/.exec(p);
   if (m) {
     return place.ns.linkByName(m[1])
@@ -117,7 +130,7 @@ export function listDir(place: Place, path: string): FileResult<string[]> {
     if (dirs) return { ok: true, value: dirs };
     return { ok: false, errno: place.ns.sysctlGet(sysctlKeyOf(p) ?? '') !== undefined ? 'ENOTDIR' : 'ENOENT' };
   }
-  const fs = place.ns.fs;
+  const fs = fsOf(place);
   const kind = fs.stat(p);
   if (kind === null) return { ok: false, errno: 'ENOENT' };
   if (kind === 'file') return { ok: true, value: [p.slice(p.lastIndexOf('/') + 1)] };
@@ -139,5 +152,25 @@ export function statPath(place: Place, path: string): 'file' | 'dir' | null {
     return listDir(place, p).ok ? 'dir' : null;
   }
   if (p === '/etc/hostname') return 'file';
-  return place.ns.fs.stat(overlay(place, p));
+  if (dockerNetnsDir(place, p)) return 'dir';
+  if (dockerNetnsFile(place, p)) return 'file';
+  return fsOf(place).stat(overlay(place, p));
+}
+
+/**
+ * /var/run/docker/netns (or /run/docker/netns): the namespace files dockerd keeps, listed by the
+ * host's engine; null elsewhere, or on a host without Docker.
+ */
+export function dockerNetnsDir(place: Place, path: string): Map<string, Netns> | null {
+  if (path !== '/var/run/docker/netns' && path !== '/run/docker/netns') return null;
+  if (fsOf(place) !== place.host.fs) return null;
+  const e = dockerOn(place.host);
+  return e ? dockerNetnsFiles(e) : null;
+}
+
+/** The namespace a file under /var/run/docker/netns refers to, if it exists. */
+export function dockerNetnsFile(place: Place, path: string): Netns | null {
+  const i = path.lastIndexOf('/');
+  const dir = dockerNetnsDir(place, path.slice(0, i));
+  return dir?.get(path.slice(i + 1)) ?? null;
 }

@@ -25,7 +25,7 @@ export function sitePages(): string[] {
   return out.sort();
 }
 
-export const LESSONS = ['/lessons/network-namespaces/', '/lessons/veth-and-routes/', '/lessons/bridges/', '/lessons/leaving-the-host/', '/lessons/port-publishing/', '/lessons/docker-network-drivers/', '/lessons/default-bridge-and-embedded-dns/'];
+export const LESSONS = ['/lessons/network-namespaces/', '/lessons/veth-and-routes/', '/lessons/bridges/', '/lessons/leaving-the-host/', '/lessons/port-publishing/', '/lessons/docker-network-drivers/', '/lessons/default-bridge-and-embedded-dns/', '/lessons/compose-networks/', '/lessons/overlay-and-vxlan/'];
 
 export interface PageWatch {
   errors: string[];

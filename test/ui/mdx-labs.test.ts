@@ -46,6 +46,21 @@ x
     ]);
     expect(r.traces.map((t) => t.id)).toEqual(['t']);
   });
+  it('keeps a heredoc with the command that opens it, indentation included (the body written two spaces further in)', () => {
+    const r = lessonLabs("<Run cmd={`cat > compose.yaml <<'EOF'\n  services:\n    web:\n      image: nginx\n  EOF\ndocker compose up -d`} />\n");
+    expect(r.runs[0].commands).toEqual(["cat > compose.yaml <<'EOF'\nservices:\n  web:\n    image: nginx\nEOF", 'docker compose up -d']);
+  });
+  it('reads a multi-line template prop as the MDX compiler does: continuation lines lose up to two columns of indentation', async () => {
+    const { mdxToJs } = await import('satteri');
+    const body = "cat > c <<'EOF'\nservices:\n  web:\n    image: nginx\n      x\n \ty\n\tz\n\t\tw\nEOF";
+    for (const src of [`<Run cmd={\`${body}\`} />\n`, `Text <Run cmd={\`${body}\`} /> more\n`, `<Run\n  lab="l"\n  cmd={\`${body}\`} />\n`]) {
+      const out = await mdxToJs(src, {});
+      const code = typeof out === 'string' ? out : (out as { code: string }).code;
+      const compiled = /cmd: `([^`]*)`/.exec(code)![1];
+      const tag = src.slice(src.indexOf('<Run') + 4, src.lastIndexOf('/>'));
+      expect(parseProps(tag).props.cmd).toBe(compiled);
+    }
+  });
   it('reports an unterminated output block', () => {
     expect(lessonLabs('<Run cmd="x" />\n```output\nabc').errors[0]).toMatch(/unterminated/);
   });

@@ -117,7 +117,8 @@ export const bridgeCommand: Command = {
               if (!e.local && ns.world.now - e.updated > 300 * SECOND) continue;
               lines.push(e.local ? `${e.mac} dev ${p.name} master ${l.name} permanent` : `${e.mac} dev ${p.name} master ${l.name} `);
             }
-            if (!dynamic) for (const m of mcastEntries(p, false)) lines.push(`${m} dev ${p.name} self permanent`);
+            // the port's own addresses (ndo_dflt_fdb_dump); a VXLAN port lists its own FDB instead
+            if (!dynamic && !p.vxlan) for (const m of mcastEntries(p, false)) lines.push(`${m} dev ${p.name} self permanent`);
           }
         } else if (l.vxlan && (!dev || dev === l) && !br) {
           for (const [mac, e] of l.vxlan.fdb) {

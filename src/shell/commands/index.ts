@@ -65,6 +65,8 @@ register(
 );
 import { pingCommand } from './ping.ts';
 register(pingCommand);
+import { nsenterCommand } from './nsenter.ts';
+register(nsenterCommand);
 import { ncCommand } from './nc.ts';
 import { curlCommand } from './curl.ts';
 import { python3Command } from './servers.ts';

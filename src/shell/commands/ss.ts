@@ -111,11 +111,18 @@ export const ssCommand: Command = {
       }
     }
     if (udp) {
-      for (const u of [...socks.udp.values()].sort((a, b) => a.port - b.port)) {
+      const udpRows: { port: number; row: Row }[] = [];
+      for (const u of socks.udp.values()) {
         const connected = u.remote !== null;
         if (!showListen && !connected) continue;
-        rows.push({ netid: 'udp', state: connected ? 'ESTAB' : 'UNCONN', recvQ: '0', sendQ: '0', laddr: addr(u.addr), lport: port(u.port, 'udp'), raddr: connected ? addr(u.remote!.addr) : '0.0.0.0', rport: connected ? port(u.remote!.port, 'udp') : '*', proc: procs ? `users:(("${u.owner}",pid=${u.pid ?? 1},fd=3))` : '' });
+        udpRows.push({ port: u.port, row: { netid: 'udp', state: connected ? 'ESTAB' : 'UNCONN', recvQ: '0', sendQ: '0', laddr: addr(u.addr), lport: port(u.port, 'udp'), raddr: connected ? addr(u.remote!.addr) : '0.0.0.0', rport: connected ? port(u.remote!.port, 'udp') : '*', proc: procs ? `users:(("${u.owner}",pid=${u.pid ?? 1},fd=3))` : '' } });
       }
+      // the kernel's own UDP socket of each VXLAN port in use here (no process owns it)
+      if (showListen) {
+        const vxPorts = new Set(ctx.world.allNamespaces().flatMap((n) => n.allLinks()).filter((l) => l.vxlan && l.vxlan.underlay === ctx.ns && l.adminUp).map((l) => l.vxlan!.dstport));
+        for (const p of vxPorts) udpRows.push({ port: p, row: { netid: 'udp', state: 'UNCONN', recvQ: '0', sendQ: '0', laddr: '0.0.0.0', lport: port(p, 'udp'), raddr: '0.0.0.0', rport: '*', proc: '' } });
+      }
+      for (const r of udpRows.sort((a, b) => a.port - b.port)) rows.push(r.row);
     }
     const filtered = rows.filter((r) => {
       for (let i = 0; i < filters.length; i++) {

@@ -704,7 +704,8 @@ export class DockerEngine {
       mac: ctrLink.mac,
       aliases: [...aliases],
       staticIp: want,
-      dnsNames: [c.name, ...aliases, c.id.slice(0, 12)],
+      // buildEndpointDNSNames: the name, the aliases, the short id, the hostname, without repeats
+      dnsNames: [...new Set([c.name, ...aliases, c.id.slice(0, 12), c.hostname])],
       hostVeth,
       ctrLink,
       ifName,

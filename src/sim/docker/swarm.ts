@@ -3,8 +3,10 @@
  *
  * An overlay network exists on a node once something there attaches to it: a hidden namespace
  * (`1-<network id>` under /var/run/docker/netns) holds a bridge `br0` with the network's gateway
- * address and a VXLAN device (VNI 4096 upwards, UDP 4789, learning off, proxy on, MTU 1450)
- * enslaved to it. Containers get a veth into that bridge (their eth0 on the overlay, MTU 1450)
+ * address and a VXLAN device `vxlan0` (VNI 4096 upwards, UDP 4789, MTU 1450; created as moby's
+ * createVxlan does: learning, proxy, l2miss, l3miss, and no default destination, so a frame for
+ * an unknown MAC goes nowhere) enslaved to it. Containers get a veth into that bridge (`veth0`,
+ * `veth1`... on the sandbox's side; their eth0 on the overlay, MTU 1450)
  * and a second leg on `docker_gwbridge` for traffic leaving the cluster. Docker learns where every
  * container lives through its gossip (gossip.ts, real traffic on 7946), and writes it into each
  * node's VXLAN FDB (MAC → the other node's address) and neighbour table (IP → MAC), which is why
@@ -39,6 +41,8 @@ export interface OverlaySandbox {
   readonly ns: Netns;
   readonly br: Link;
   readonly vxlan: Link;
+  /** osl's next index for the `veth` prefix: sandbox ends are veth0, veth1... never reused */
+  nextVeth: number;
 }
 
 export interface OverlayInfo {
@@ -218,15 +222,14 @@ export function overlaySandbox(e: DockerEngine, net: DockerNetwork): OverlaySand
   if (!br.ok) throw new DockerError('overlay: cannot create br0');
   addAddr(br.value, { addr: net.gateway!, len: net.pool!.subnet.len, broadcast: broadcastOf(net.gateway!, net.pool!.subnet.len) });
   // the VXLAN device is created in the host namespace (its underlay) and moved into the sandbox
-  const vx = addLink(e.ns, { name: `vx-${String(info.vni).padStart(6, '0')}-${net.id.slice(0, 5)}`, kind: 'vxlan', mtu: overlayMtu(net), vxlan: { vni: info.vni, remote: null, local: null, group: null, dstport: 4789, learning: false, ttl: 0 } });
+  const vx = addLink(e.ns, { name: `vx-${info.vni.toString(16).padStart(6, '0')}-${net.id.slice(0, 5)}`, kind: 'vxlan', mtu: overlayMtu(net), vxlan: { vni: info.vni, remote: null, local: null, group: null, dstport: 4789, learning: true, proxy: true, l2miss: true, l3miss: true, ttl: 0 } });
   if (!vx.ok) throw new DockerError(`overlay: cannot create the VXLAN device: ${vx.error}`);
-  vx.value.vxlan!.proxy = true;
   moveLink(vx.value, ns);
   rename(vx.value, 'vxlan0');
   setMaster(vx.value, br.value);
   setUp(vx.value);
   setUp(br.value);
-  const sb: OverlaySandbox = { ns, br: br.value, vxlan: vx.value };
+  const sb: OverlaySandbox = { ns, br: br.value, vxlan: vx.value, nextVeth: 0 };
   info.nodes.set(e, sb);
   e.networks.set(net.id, net);
   // joining a network, the node gets its table from the nodes it can hear (a bulk sync)
@@ -254,6 +257,7 @@ export function overlayLeg(e: DockerEngine, c: Container, net: DockerNetwork, if
   const hostVeth = r.value;
   const ctrLink = hostVeth.peer!;
   moveLink(hostVeth, sb.ns);
+  rename(hostVeth, `veth${sb.nextVeth++}`);
   setMaster(hostVeth, sb.br);
   setUp(hostVeth);
   moveLink(ctrLink, c.netns!);

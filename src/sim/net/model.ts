@@ -58,6 +58,9 @@ export interface VxlanInfo {
   learning: boolean;
   /** `proxy`: answer ARP requests from the neighbour table instead of flooding them (arp_reduce) */
   proxy?: boolean;
+  /** `l2miss`, `l3miss`: netlink notifications on FDB and neighbour misses (nothing listens here) */
+  l2miss?: boolean;
+  l3miss?: boolean;
   ttl: number;
   /** FDB entries: MAC → remote VTEP (the all-zero MAC is the default destination) */
   fdb: Map<Mac, { dst: Ipv4; self: boolean; permanent: boolean; updated: Micros }>;

@@ -82,7 +82,7 @@ export interface LinkSpec {
   /** macvlan/ipvlan: the lower device; vxlan: the underlay device */
   parent?: Link;
   mode?: string;
-  vxlan?: { vni: number; remote: Ipv4 | null; local: Ipv4 | null; group: Ipv4 | null; dstport: number; learning: boolean; ttl: number };
+  vxlan?: { vni: number; remote: Ipv4 | null; local: Ipv4 | null; group: Ipv4 | null; dstport: number; learning: boolean; ttl: number; proxy?: boolean; l2miss?: boolean; l3miss?: boolean };
   /** an ether NIC: the segment it is plugged into */
   segment?: string;
   segmentLatency?: number;
@@ -159,6 +159,9 @@ export function addLink(ns: Netns, spec: LinkSpec): Result<Link> {
         devIndex: under ? under.ifindex : 0,
         underlay: ns,
         learning: v.learning,
+        ...(v.proxy ? { proxy: true } : {}),
+        ...(v.l2miss ? { l2miss: true } : {}),
+        ...(v.l3miss ? { l3miss: true } : {}),
         ttl: v.ttl,
         fdb: new Map(),
       };

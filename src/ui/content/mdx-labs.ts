@@ -7,6 +7,20 @@
  *
  * Props must be literal: "text", {`template without ${}`}, {number} or a bare flag.
  */
+import { commandLines } from '../../shell/script.ts';
+
+/**
+ * The command lines of a <Run> (or a <Trace>'s `before`): one per line, except that a heredoc's
+ * body and terminator belong to the line that opens it, kept as written (indentation matters in
+ * a compose file typed with `cat > compose.yaml <<'EOF'`).
+ */
+export function runCommands(cmd: string): string[] {
+  const text = cmd
+    .split('\n')
+    .map((l) => l.replace(/\s+$/, ''))
+    .join('\n');
+  return commandLines(text).map((c) => c.replace(/^\s+/, ''));
+}
 
 export type Props = Record<string, string | number | boolean>;
 
@@ -46,6 +60,22 @@ function unescapeTemplate(s: string): string {
   return s.replace(/\\([`\\$])/g, '$1');
 }
 
+/**
+ * What the MDX compiler (satteri) does to a prop's template literal that spans lines: every line
+ * after the first loses up to two columns of leading whitespace (two spaces, or a tab), as a
+ * continuation line of the JSX element. The lesson tests must replay what the site will run, so
+ * they read props the same way: a heredoc's body is written indented by two extra spaces.
+ */
+export function stripContinuationIndent(s: string): string {
+  return s.replace(/\n([ \t]*)/g, (_m, ws: string) => {
+    // whitespace that starts before column 2 goes (a tab reaches the next multiple of 4)
+    let col = 0;
+    let i = 0;
+    while (i < ws.length && col < 2) col = ws[i++] === '\t' ? col + 4 - (col % 4) : col + 1;
+    return `\n${ws.slice(i)}`;
+  });
+}
+
 /** Parse the attributes of a JSX tag (between the name and the closing `/>` or `>`). */
 export function parseProps(src: string): { props: Props; errors: string[] } {
   const props: Props = {};
@@ -77,7 +107,7 @@ export function parseProps(src: string): { props: Props; errors: string[] } {
       while (j < src.length && !(src[j] === '`' && src[j - 1] !== '\\')) j++;
       const body = src.slice(i + 2, j);
       if (/(^|[^\\])\$\{/.test(body)) errors.push(`prop ${name[0]}: templates with \${} are not allowed`);
-      props[name[0]] = unescapeTemplate(body);
+      props[name[0]] = stripContinuationIndent(unescapeTemplate(body));
       if (src[j + 1] !== '}') errors.push(`prop ${name[0]}: expected } after the template`);
       i = j + 2;
     } else if (src[i] === '{') {
@@ -163,7 +193,7 @@ export function lessonLabs(text: string): LessonLabs {
       }
       runs.push({
         lab: typeof props.lab === 'string' ? props.lab : undefined,
-        commands: props.cmd.split('\n').map((l) => l.trim()).filter(Boolean),
+        commands: runCommands(props.cmd),
         fails: props.fails === true,
         output,
         ...(outputSpan ? { outputSpan } : {}),

@@ -214,7 +214,11 @@ function load(ctx: CommandContext, file: string | undefined, projectFlag: string
 function serviceHash(s: Service): string {
   const { dependsOn, ...rest } = s;
   void dependsOn;
-  const text = JSON.stringify(rest);
+  return digest64(JSON.stringify(rest));
+}
+
+/** A stable 64-hex digest of a text (standing in for compose's SHA-256 of the JSON). */
+function digest64(text: string): string {
   let h = hashString(text);
   let out = '';
   for (let i = 0; out.length < 64; i++) {
@@ -291,6 +295,27 @@ function canonical(p: Project): string {
   return toYaml(out, { indent: 2, indentSeq: true, lineWidth: 0, nullStr: 'null' });
 }
 
+/** Service names in start order from the containers' labels (com.docker.compose.depends_on). */
+function orderedFromLabels(cs: Container[]): string[] {
+  const deps = new Map<string, string[]>();
+  for (const c of cs) {
+    const name = c.spec.labels?.['com.docker.compose.service'];
+    if (name === undefined) continue;
+    const label = c.spec.labels?.['com.docker.compose.depends_on'] ?? '';
+    deps.set(name, label ? label.split(',').map((d) => d.split(':')[0]) : []);
+  }
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (n: string) => {
+    if (seen.has(n) || !deps.has(n)) return;
+    seen.add(n);
+    for (const d of deps.get(n)!) visit(d);
+    out.push(n);
+  };
+  for (const n of deps.keys()) visit(n);
+  return out;
+}
+
 /** Services in start order: dependencies first, otherwise as written. */
 function ordered(p: Project): Service[] {
   const out: Service[] = [];
@@ -343,7 +368,7 @@ function ensureNetwork(ctx: CommandContext, e: DockerEngine, p: Project, d: NetD
     return existing;
   }
   status(ctx, 'Network', d.name, 'Creating');
-  const n = e.createNetwork({ name: d.name, driver: d.driver, internal: d.internal, subnet: d.subnet, gateway: d.gateway, labels: { [LABEL_NETWORK]: d.key, [LABEL_PROJECT]: p.name, 'com.docker.compose.version': '2.40.3' } });
+  const n = e.createNetwork({ name: d.name, driver: d.driver, internal: d.internal, subnet: d.subnet, gateway: d.gateway, labels: { 'com.docker.compose.config-hash': digest64(JSON.stringify(d)), [LABEL_NETWORK]: d.key, [LABEL_PROJECT]: p.name, 'com.docker.compose.version': '2.40.3' } });
   status(ctx, 'Network', d.name, 'Created');
   return n;
 }
@@ -358,7 +383,8 @@ function createFor(ctx: CommandContext, e: DockerEngine, p: Project, s: Service,
     cmd: s.command,
     entrypoint: s.entrypoint,
     network: s.networkMode ?? firstNet!.name,
-    aliases: first ? [s.name, ...first.aliases] : [],
+    // compose's getAliases: the container's name, then the service's, then the network's aliases
+    aliases: first ? [name, s.name, ...first.aliases] : [],
     ip: first?.ip,
     ports: s.ports,
     hostname: s.hostname,
@@ -369,6 +395,9 @@ function createFor(ctx: CommandContext, e: DockerEngine, p: Project, s: Service,
     labels: {
       'com.docker.compose.config-hash': serviceHash(s),
       'com.docker.compose.container-number': '1',
+      // prepareLabels: "service:condition:restart" per dependency, how a project read from its
+      // containers (down -p without the file) knows the order to stop them in
+      'com.docker.compose.depends_on': [...s.dependsOn].sort().map((d) => `${d}:service_started:false`).join(','),
       'com.docker.compose.oneoff': 'False',
       [LABEL_PROJECT]: p.name,
       'com.docker.compose.project.config_files': p.file,
@@ -377,7 +406,7 @@ function createFor(ctx: CommandContext, e: DockerEngine, p: Project, s: Service,
       'com.docker.compose.version': '2.40.3',
     },
   });
-  for (const extra of s.networks.slice(1)) e.connect(c, nets.get(extra.name)!, { aliases: [s.name, ...extra.aliases], ip: extra.ip });
+  for (const extra of s.networks.slice(1)) e.connect(c, nets.get(extra.name)!, { aliases: [name, s.name, ...extra.aliases], ip: extra.ip });
   return c;
 }
 
@@ -444,9 +473,10 @@ async function up(ctx: CommandContext, e: DockerEngine, p: Project, detach: bool
  */
 function down(ctx: CommandContext, e: DockerEngine, projectName: string, p: Project | null): number {
   const cs = projectContainers(e, projectName);
-  const order = p ? ordered(p).reverse() : [];
+  // reverse dependency order: dependants stop first, from the file or else from the containers' labels
+  const order = (p ? ordered(p).map((s) => s.name) : orderedFromLabels(cs)).reverse();
   const rank = (c: Container) => {
-    const i = order.findIndex((s) => s.name === c.spec.labels?.['com.docker.compose.service']);
+    const i = order.findIndex((s) => s === c.spec.labels?.['com.docker.compose.service']);
     return i < 0 ? order.length : i;
   };
   const sorted = [...cs].sort((a, b) => rank(a) - rank(b));

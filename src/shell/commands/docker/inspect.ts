@@ -6,6 +6,7 @@
 import type { Container, DockerEngine, DockerNetwork } from '../../../sim/docker/engine.ts';
 import { EPOCH_MS } from '../../../sim/engine/clock.ts';
 import { subnetText } from '../../../sim/docker/ipam.ts';
+import { containerPid, sandboxId, sandboxKey } from '../../../sim/docker/netns-files.ts';
 import { formatIpv4 } from '../../../sim/wire/addr.ts';
 import { rfc3339Nano, ZERO_TIME, type ContainerInspect, type EndpointSettings, type HostConfig, type NetworkInspect, type PortMap } from './format/index.ts';
 
@@ -150,7 +151,7 @@ export function containerInspect(e: DockerEngine, c: Container): ContainerInspec
       Restarting: false,
       OOMKilled: false,
       Dead: false,
-      Pid: running ? 4000 + (parseInt(c.id.slice(0, 4), 16) % 20000) : 0,
+      Pid: running ? containerPid(c) : 0,
       ExitCode: c.exitCode,
       Error: '',
       StartedAt: c.startedAt !== null ? isoTime(c.startedAt) : ZERO_TIME,
@@ -196,8 +197,8 @@ export function containerInspect(e: DockerEngine, c: Container): ContainerInspec
       Labels: { ...(c.spec.labels ?? {}) },
     },
     NetworkSettings: {
-      SandboxID: running && c.networkMode !== 'host' ? c.id.split('').reverse().join('') : '',
-      SandboxKey: running && c.networkMode !== 'host' ? `/var/run/docker/netns/${c.id.slice(0, 12)}` : '',
+      SandboxID: running && c.networkMode !== 'host' ? sandboxId(c) : '',
+      SandboxKey: running && c.networkMode !== 'host' ? sandboxKey(c) : '',
       Ports: ports,
       Networks: nets,
     },

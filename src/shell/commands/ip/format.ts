@@ -53,6 +53,8 @@ function linkNetns(l: Link): string {
   let other: Netns | null = null;
   if (il && il.ns !== l.ns) other = il.ns;
   else if ((l.kind === 'macvlan' || l.kind === 'ipvlan') && l.parent && l.parent.ns !== l.ns) other = l.parent.ns;
+  // a VXLAN device moved out of the namespace whose socket carries it (Docker's overlay sandbox)
+  else if (l.kind === 'vxlan' && l.vxlan!.underlay !== l.ns) other = l.vxlan!.underlay;
   if (!other) return '';
   const id = l.ns.peerId(other, true)!;
   // iproute2 names the namespace when a file in /run/netns refers to it
@@ -119,6 +121,9 @@ function detailLines(l: Link, now: number): string {
       if (dev) s += `dev ${dev.name} `;
       s += `srcport 0 0 dstport ${v.dstport} `;
       if (!v.learning) s += 'nolearning ';
+      if (v.proxy) s += 'proxy ';
+      if (v.l2miss) s += 'l2miss ';
+      if (v.l3miss) s += 'l3miss ';
       s += `ttl ${v.ttl ? v.ttl : 'auto'} ageing 300 udpcsum noudp6zerocsumtx noudp6zerocsumrx `;
       break;
     }

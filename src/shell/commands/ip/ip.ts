@@ -432,6 +432,7 @@ function linkAdd(ctx: CommandContext, place: Place, w: Words): number {
     let group: Ipv4 | null = null;
     let dstport: number | null = null;
     let learning = true;
+    const flags = { proxy: false, l2miss: false, l3miss: false };
     let ttl = 0;
     while (!w.done) {
       const a = w.next()!;
@@ -461,7 +462,9 @@ function linkAdd(ctx: CommandContext, place: Place, w: Words): number {
       } else if (a === 'port' || a === 'srcport') {
         needArg(ctx, w, a);
         needArg(ctx, w, a);
-      } else if (['udpcsum', 'noudpcsum', 'proxy', 'noproxy', 'l2miss', 'nol2miss', 'l3miss', 'nol3miss', 'external', 'noexternal'].includes(a)) {
+      } else if (a === 'proxy' || a === 'l2miss' || a === 'l3miss') flags[a] = true;
+      else if (a === 'noproxy' || a === 'nol2miss' || a === 'nol3miss') flags[a.slice(2) as 'proxy' | 'l2miss' | 'l3miss'] = false;
+      else if (['udpcsum', 'noudpcsum', 'external', 'noexternal'].includes(a)) {
         // accepted, no effect on this model
       } else if (a === 'tos' || a === 'df' || a === 'flowlabel' || a === 'ageing' || a === 'maxaddress') needArg(ctx, w, a);
       else die(ctx, `vxlan: unknown command "${a}"?`, 255);
@@ -472,7 +475,7 @@ function linkAdd(ctx: CommandContext, place: Place, w: Words): number {
       ctx.err("vxlan: destination port not specified\nWill use Linux kernel default (non-standard value)\nUse 'dstport 4789' to get the IANA assigned value\nUse 'dstport 0' to get default and quiet this message\n");
       dstport = 8472;
     } else if (dstport === 0) dstport = 8472;
-    spec.vxlan = { vni, remote, local, group, dstport, learning, ttl };
+    spec.vxlan = { vni, remote, local, group, dstport, learning, ttl, ...flags };
   } else if (kind === 'macvlan' || kind === 'ipvlan') {
     while (!w.done) {
       const a = w.next()!;
