@@ -65,6 +65,8 @@ register(
 );
 import { pingCommand } from './ping.ts';
 register(pingCommand);
+import { sedCommand } from './sed.ts';
+register(sedCommand);
 import { ncCommand } from './nc.ts';
 import { curlCommand } from './curl.ts';
 import { python3Command } from './servers.ts';
