@@ -58,3 +58,12 @@ describe('ls -l', () => {
     expect((await runLine(s, 'ls -l /tmp/empty')).output).toBe('total 0\n');
   });
 });
+
+describe('which', () => {
+  it('prints where each installed command lives, nothing for a missing one, and status 1 then', async () => {
+    const s = await sh();
+    expect((await runLine(s, 'which sed ip; echo $?')).output).toBe('/usr/bin/sed\n/usr/sbin/ip\n0\n');
+    expect((await runLine(s, 'which ip nano; echo $?')).output).toBe('/usr/sbin/ip\n1\n');
+    expect((await runLine(s, 'which; echo $?')).output).toBe('1\n');
+  });
+});

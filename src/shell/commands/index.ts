@@ -23,6 +23,7 @@ import {
   sudoCommand,
   unameCommand,
   whoamiCommand,
+  whichCommand,
 } from './misc.ts';
 
 register(
@@ -62,6 +63,7 @@ register(
   sudoCommand,
   unameCommand,
   whoamiCommand,
+  whichCommand,
 );
 import { pingCommand } from './ping.ts';
 register(pingCommand);
