@@ -53,9 +53,17 @@ describe('ls -l', () => {
   it('opens a directory listing with its total of 1K blocks, as GNU ls does', async () => {
     const s = await sh();
     expect((await runLine(s, 'ls -l /etc/sysctl.d')).output).toBe('total 4\n-rw-r--r-- 1 root root 68 Jan  5 09:00 60-x.conf\n');
-    expect((await runLine(s, 'ls -l /etc/sysctl.d/60-x.conf')).output).toBe('-rw-r--r-- 1 root root 68 Jan  5 09:00 60-x.conf\n');
+    expect((await runLine(s, 'ls -l /etc/sysctl.d/60-x.conf')).output).toBe('-rw-r--r-- 1 root root 68 Jan  5 09:00 /etc/sysctl.d/60-x.conf\n');
     await runLine(s, 'mkdir /tmp/empty');
     expect((await runLine(s, 'ls -l /tmp/empty')).output).toBe('total 0\n');
+  });
+
+  it('reports what it cannot access first, then the files, then the directories, each sorted', async () => {
+    const s = await sh();
+    await runLine(s, 'mkdir -p /srv/b /srv/a; touch /srv/a/x');
+    expect((await runLine(s, 'ls /srv/b /nope /srv/a /etc/sysctl.d/60-x.conf 2>&1; echo $?')).output).toBe(
+      "ls: cannot access '/nope': No such file or directory\n/etc/sysctl.d/60-x.conf\n\n/srv/a:\nx\n\n/srv/b:\n2\n",
+    );
   });
 });
 

@@ -531,14 +531,24 @@ export const lsCommand: Command = {
     void all;
     const targets = paths.length ? paths : ['.'];
     let status = 0;
-    targets.forEach((p, i) => {
+    // GNU ls reports the operands it cannot access first, then lists the files, then each
+    // directory, files and directories each sorted by name
+    const listed: { p: string; r: { ok: true; names: string[] } }[] = [];
+    for (const p of targets) {
       const r = ctx.listDir(p);
       if (!r.ok) {
         ctx.err(`ls: cannot access '${p}': ${strerror(r.errno)}\n`);
         status = 2;
-        return;
-      }
-      if (targets.length > 1) ctx.out(`${i ? '\n' : ''}${p}:\n`);
+      } else listed.push({ p, r: ctx.statPath(p) === 'file' ? { ok: true, names: [p] } : (r as { ok: true; names: string[] }) });
+    }
+    const isDir = (p: string) => ctx.statPath(p) !== 'file';
+    const byName = (a: { p: string }, b: { p: string }) => (a.p < b.p ? -1 : a.p > b.p ? 1 : 0);
+    const files = listed.filter((t) => !isDir(t.p)).sort(byName);
+    const dirs = listed.filter((t) => isDir(t.p)).sort(byName);
+    let printed = 0;
+    [...files, ...dirs].forEach(({ p, r }) => {
+      if (targets.length > 1 && isDir(p)) ctx.out(`${printed ? '\n' : ''}${p}:\n`);
+      printed++;
       const isFile = ctx.statPath(p) === 'file';
       if (!long) {
         for (const n of r.names) ctx.out(`${n}\n`);
