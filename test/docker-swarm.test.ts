@@ -94,6 +94,18 @@ describe('docker swarm', () => {
     expect((await runLine(manager, 'docker service ls')).output).toMatch(/nowhere +replicated +0\/1 /);
   });
 
+  it('service inspect --pretty prints the CLI\'s human-readable form, not the JSON', async () => {
+    const { manager } = await swarm(['m: docker network create -d overlay --attachable appnet', 'm: docker service create -d --name api --network appnet --constraint node.role==worker -p 8080:80 traefik/whoami --port 80']);
+    const id = (await runLine(manager, "docker service inspect -f '{{.ID}}' api")).output.trim();
+    expect((await runLine(manager, 'docker service inspect --pretty api')).output).toBe(
+      `\nID:\t\t${id}\nName:\t\tapi\nService Mode:\tReplicated\n Replicas:\t1\nPlacement:\n Constraints:\t[node.role==worker]\n` +
+        'UpdateConfig:\n Parallelism:\t1\n On failure:\tpause\n Monitoring Period: 5s\n Max failure ratio: 0\n Update order:      stop-first\n' +
+        'RollbackConfig:\n Parallelism:\t1\n On failure:\tpause\n Monitoring Period: 5s\n Max failure ratio: 0\n Rollback order:    stop-first\n' +
+        'ContainerSpec:\n Image:\t\ttraefik/whoami\n Args:\t\t--port 80 \nResources:\nNetworks: appnet \nEndpoint Mode:\tvip\n' +
+        'Ports:\n PublishedPort = 8080\n  Protocol = tcp\n  TargetPort = 80\n  PublishMode = ingress \n',
+    );
+  });
+
   it('the routing mesh: a published port answers on every node, wherever the task runs', async () => {
     const { manager, worker } = await swarm(['m: docker service create -d --name web --replicas 1 -p 8080:80 nginx']);
     const ps = await runLine(manager, 'docker service ps web');

@@ -87,6 +87,25 @@ describe('lab attempts', () => {
     expect(a.solutionUnlocked(1, a.hintsUsed)).toBe(true);
   });
 
+  it('the hint ladder never skips a hint when the world changes under it', async () => {
+    // seed 2: both containers on the default bridge; the hint for that situation comes first
+    const a = await LabAttempt.start(first.lab, 2);
+    expect(a.variant.fault).toBe('default-bridge');
+    const { app } = a.variant.vars;
+    const h1 = await a.nextHint();
+    expect(h1?.hint.text).toContain('default `bridge` network');
+    // the learner takes app off the default bridge: that situation hint no longer applies, and
+    // the next one must be the first general hint, not the second
+    await a.run(`docker network disconnect bridge ${app}`, sink());
+    const h2 = await a.nextHint();
+    expect(h2?.hint.text).toBe(first.lab.hints.filter((h) => !h.when)[0].text);
+    expect(h2?.index).toBe(1);
+    expect(h2?.total).toBe(3);
+    const h3 = await a.nextHint();
+    expect(h3?.hint.text).toBe(first.lab.hints.filter((h) => !h.when)[1].text);
+    expect(await a.nextHint()).toBeNull();
+  });
+
   it('reset starts the same variant over', async () => {
     const a = await LabAttempt.start(first.lab, 7);
     const before = await observe(await LabAttempt.start(first.lab, 7));

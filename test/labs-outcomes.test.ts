@@ -99,3 +99,23 @@ describe('hardcoded-ip', () => {
     expect(await failing(inst)).toEqual(['survives-redeploy']);
   });
 });
+
+describe('guard messages a learner reads', () => {
+  it('a container moved onto the host network is named as such, not "on no network"', async () => {
+    const inst = await withFault('published-but-silent', 'loopback-only');
+    const { app, hport } = inst.variant.vars;
+    await typeAll(inst, [`docker rm -f ${app}`, `docker run -d --name ${app} --network host python python3 -m http.server ${hport}`]);
+    const g = await grade(inst);
+    const guard = g.guards.find((x) => x.id === 'own-namespace')!;
+    expect(guard.ok).toBe(false);
+    expect(guard.checks.map((c) => c.message).join(' ')).toContain(`container ${app}: running, on the host's network namespace (--network host)`);
+  });
+
+  it('a flushed FORWARD chain is reported as the jump to DOCKER-USER being gone', async () => {
+    const inst = await withFault('forward-policy-drop', 'drop-on-top');
+    await typeAll(inst, ['iptables -F FORWARD']);
+    const g = await grade(inst);
+    const guard = g.guards.find((x) => x.id === 'docker-user-kept')!;
+    expect(guard.checks.map((c) => c.message).join(' ')).toContain('FORWARD no longer jumps to DOCKER-USER');
+  });
+});

@@ -164,3 +164,18 @@ describe('CAP_NET_ADMIN', () => {
     expect(o[8][1]).toContain('mtu 1400');
   });
 });
+
+describe('curl -D', () => {
+  it('dumps the response headers to stdout (before the body) or to a file', async () => {
+    const r = await run(world('docker'), [
+      ...SETUP,
+      'docker exec c curl -s -D - -o /dev/null "http://w:8080/data?size=100"',
+      'docker exec c curl -s --dump-header /tmp/h "http://w:8080/data?size=5"',
+      'docker exec c cat /tmp/h',
+    ]);
+    const n = SETUP.length;
+    expect(r[n].output).toMatch(/^HTTP\/1\.1 200 OK\r\n.*Content-Length: 100\r\n.*\r\n\r\n$/s);
+    expect(r[n + 1].output).toBe('|ABC|');
+    expect(r[n + 2].output).toMatch(/^HTTP\/1\.1 200 OK\r\n.*Content-Length: 5\r\n.*\r\n\r\n$/s);
+  });
+});

@@ -119,12 +119,14 @@ export class LabAttempt {
 
   /** The next hint of the ladder, as the world is now; null when every hint is out. */
   async nextHint(): Promise<{ hint: Hint; index: number; total: number } | null> {
-    const ladder = await hintsNow(this.inst);
-    const used = this.hintsUsed;
-    if (used >= ladder.length) return null;
+    // the ladder as the world is now, without what was already revealed: counting revealed hints
+    // against it would skip one when a situation hint stops applying after the learner acts
+    const ladder = (await hintsNow(this.inst)).filter((h) => !this.revealed.includes(h));
+    const used = this.revealed.length;
+    if (!ladder.length) return null;
     this.entries.push({ kind: 'hint' });
-    this.revealed.push(ladder[used]);
-    return { hint: ladder[used], index: used, total: ladder.length };
+    this.revealed.push(ladder[0]);
+    return { hint: ladder[0], index: used, total: used + ladder.length };
   }
 
   /**

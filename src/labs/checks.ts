@@ -343,7 +343,16 @@ async function evaluateInner(t: Target, c: Check): Promise<CheckResult> {
       const a = ct.engine.addressOf(ct);
       if (a === null || formatIpv4(a) !== s.address) return { ok: false, message: `container ${s.name} has address ${a === null ? 'none' : formatIpv4(a)}, expected ${s.address}` };
     }
-    return { ok: true, message: `container ${s.name}: ${ct.state}, on ${nets.join(', ') || 'no network'}` };
+    // a container without networks of its own says which namespace it shares (a guard's `not`
+    // quotes this when a learner has moved it onto the host network)
+    const where = nets.length
+      ? nets.join(', ')
+      : ct.networkMode === 'host'
+        ? "the host's network namespace (--network host)"
+        : ct.networkMode.startsWith('container:')
+          ? `the network namespace of ${ct.networkMode.slice('container:'.length)} (--network ${ct.networkMode})`
+          : 'no network';
+    return { ok: true, message: `container ${s.name}: ${ct.state}, on ${where}` };
   }
   if (c.iptables) {
     const p = resolvePlace(t, c.iptables.on);

@@ -40,6 +40,9 @@ interface CurlOpts {
   connectTimeout: number | null;
   head: boolean;
   include: boolean;
+  /** -D FILE (or - for stdout): the response headers, as they arrive; `dumped` once written */
+  dumpHeader: string | null;
+  dumped: boolean;
   output: string | null;
   writeOut: string | null;
   method: string | null;
@@ -92,7 +95,7 @@ export const curlCommand: Command = {
   path: '/usr/bin/curl',
   summary: 'transfer a URL (curl -v http://10.0.0.2/)',
   async run(ctx) {
-    const o: CurlOpts = { verbose: false, silent: false, showError: false, maxTime: null, connectTimeout: null, head: false, include: false, output: null, writeOut: null, method: null, data: null, headers: [], follow: false, fail: false, resolve: new Map(), noMeter: false, insecure: false, cacert: null };
+    const o: CurlOpts = { verbose: false, silent: false, showError: false, maxTime: null, connectTimeout: null, head: false, include: false, dumpHeader: null, dumped: false, output: null, writeOut: null, method: null, data: null, headers: [], follow: false, fail: false, resolve: new Map(), noMeter: false, insecure: false, cacert: null };
     const urls: string[] = [];
     const args = ctx.argv.slice(1);
     const need = (i: number, name: string): string | null => {
@@ -136,6 +139,12 @@ export const curlCommand: Command = {
           case '--include':
             o.include = true;
             break;
+          case '--dump-header': {
+            const v = val();
+            if (v === null) return 2;
+            o.dumpHeader = v;
+            break;
+          }
           case '--output': {
             const v = val();
             if (v === null) return 2;
@@ -220,7 +229,7 @@ export const curlCommand: Command = {
       if (a.startsWith('-') && a.length > 1) {
         for (let j = 1; j < a.length; j++) {
           const c = a[j];
-          const takes = 'moXdHwAuU'.includes(c);
+          const takes = 'moXdHwAuUD'.includes(c);
           let v = '';
           if (takes) {
             v = a.slice(j + 1) || (need(++i, `-${c}`) ?? '\u0000');
@@ -242,6 +251,9 @@ export const curlCommand: Command = {
               break;
             case 'i':
               o.include = true;
+              break;
+            case 'D':
+              o.dumpHeader = v;
               break;
             case 'L':
               o.follow = true;
@@ -692,6 +704,13 @@ async function fetchUrl(r: Run, raw: string, redirects: number): Promise<number>
   const showHead = (head: string) => {
     if (headShown) return;
     headShown = true;
+    // -D writes each response's headers as soon as they are read (appended after a redirect)
+    if (o.dumpHeader !== null) {
+      const text = `${head}\r\n\r\n`;
+      if (o.dumpHeader === '-') r.out(text);
+      else ctx.writeFile(o.dumpHeader, text, o.dumped);
+      o.dumped = true;
+    }
     const lines = head.split('\r\n');
     if (/^HTTP\/1\.0 /.test(lines[0])) trace.info('HTTP 1.0, assume close after body');
     for (const l of lines) trace.headerIn(l);

@@ -23,6 +23,7 @@ import {
   sudoCommand,
   unameCommand,
   whoamiCommand,
+  whichCommand,
 } from './misc.ts';
 
 register(
@@ -62,11 +63,14 @@ register(
   sudoCommand,
   unameCommand,
   whoamiCommand,
+  whichCommand,
 );
 import { pingCommand } from './ping.ts';
 register(pingCommand);
 import { nsenterCommand } from './nsenter.ts';
 register(nsenterCommand);
+import { sedCommand } from './sed.ts';
+register(sedCommand);
 import { ncCommand } from './nc.ts';
 import { curlCommand } from './curl.ts';
 import { python3Command } from './servers.ts';

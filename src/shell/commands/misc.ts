@@ -398,3 +398,33 @@ export const idCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * which (debianutils): the path of each named command, nothing for one that is not installed, and
+ * status 1 when any was missing (also for no operand). Only commands with a file are found: a
+ * shell builtin such as cd has none.
+ */
+export const whichCommand: Command = {
+  name: 'which',
+  path: '/usr/bin/which',
+  summary: 'locate a command',
+  run(ctx) {
+    let all = false;
+    const names: string[] = [];
+    for (const a of ctx.argv.slice(1)) {
+      if (a === '-a') all = true;
+      else if (a.startsWith('-') && a.length > 1) {
+        ctx.err(`Illegal option ${a}\nUsage: /usr/bin/which [-as] args\n`);
+        return 2;
+      } else names.push(a);
+    }
+    void all;
+    let status = names.length ? 0 : 1;
+    for (const n of names) {
+      const c = n.includes('/') ? undefined : COMMANDS.get(n);
+      if (c) ctx.out(`${c.path}\n`);
+      else status = 1;
+    }
+    return status;
+  },
+};

@@ -531,23 +531,41 @@ export const lsCommand: Command = {
     void all;
     const targets = paths.length ? paths : ['.'];
     let status = 0;
-    targets.forEach((p, i) => {
+    // GNU ls reports the operands it cannot access first, then lists the files, then each
+    // directory, files and directories each sorted by name
+    const listed: { p: string; r: { ok: true; names: string[] } }[] = [];
+    for (const p of targets) {
       const r = ctx.listDir(p);
       if (!r.ok) {
         ctx.err(`ls: cannot access '${p}': ${strerror(r.errno)}\n`);
         status = 2;
+      } else listed.push({ p, r: ctx.statPath(p) === 'file' ? { ok: true, names: [p] } : (r as { ok: true; names: string[] }) });
+    }
+    const isDir = (p: string) => ctx.statPath(p) !== 'file';
+    const byName = (a: { p: string }, b: { p: string }) => (a.p < b.p ? -1 : a.p > b.p ? 1 : 0);
+    const files = listed.filter((t) => !isDir(t.p)).sort(byName);
+    const dirs = listed.filter((t) => isDir(t.p)).sort(byName);
+    let printed = 0;
+    [...files, ...dirs].forEach(({ p, r }) => {
+      if (targets.length > 1 && isDir(p)) ctx.out(`${printed ? '\n' : ''}${p}:\n`);
+      printed++;
+      const isFile = ctx.statPath(p) === 'file';
+      if (!long) {
+        for (const n of r.names) ctx.out(`${n}\n`);
         return;
       }
-      if (targets.length > 1) ctx.out(`${i ? '\n' : ''}${p}:\n`);
-      const isFile = ctx.statPath(p) === 'file';
-      for (const n of r.names) {
+      const rows = r.names.map((n) => {
         const full = isFile ? p : `${p.replace(/\/$/, '')}/${n}`;
-        if (long) {
-          const kind = ctx.statPath(full);
-          const size = kind === 'file' ? (ctx.readFile(full) as { ok: true; data: string }).data?.length ?? 0 : 4096;
-          ctx.out(`${kind === 'dir' ? 'drwxr-xr-x 2' : '-rw-r--r-- 1'} root root ${String(size).padStart(5)} Jan  5 09:00 ${n}\n`);
-        } else ctx.out(`${n}\n`);
-      }
+        const kind = ctx.statPath(full);
+        // a file under /proc has no size on disk: ls -l says 0
+        const size = kind !== 'file' ? 4096 : full.startsWith('/proc/') ? 0 : ((ctx.readFile(full) as { ok: true; data: string }).data?.length ?? 0);
+        return { n, dir: kind === 'dir', size };
+      });
+      // GNU ls -l opens a directory's listing with the 1K blocks its entries use (4 KiB per block),
+      // and sizes the columns to their widest entry
+      if (!isFile) ctx.out(`total ${rows.reduce((t, e) => t + Math.ceil(e.size / 4096) * 4, 0)}\n`);
+      const w = Math.max(0, ...rows.map((e) => String(e.size).length));
+      for (const e of rows) ctx.out(`${e.dir ? 'drwxr-xr-x 2' : '-rw-r--r-- 1'} root root ${String(e.size).padStart(w)} Jan  5 09:00 ${e.n}\n`);
     });
     return status;
   },

@@ -258,7 +258,8 @@ export class PpGradedLab extends HTMLElement {
     this.q('[data-hints-box]').hidden = false;
     const li = this.hintItem(r.hint.text);
     this.q('[data-hints]').append(li);
-    this.status(`Hint ${r.hint.index + 1} of ${r.hint.total}: ${li.textContent ?? ''}`);
+    // no "of N" here: the button counts every hint of the lab, the ladder only those that fit now
+    this.status(`Hint ${r.hint.index + 1}: ${li.textContent ?? ''}`);
   }
 
   private async undo(): Promise<void> {

@@ -8,7 +8,7 @@ import { SECOND } from '../../../sim/engine/scheduler.ts';
 import { TcpConn } from '../../../sim/transport/tcp.ts';
 import { formatIpv4, parseIpv4 } from '../../../sim/wire/addr.ts';
 import { DockerError, type DockerEngine } from '../../../sim/docker/engine.ts';
-import { candidateAddrs, createService, findSwarm, removeService, scaleService, swarmInit, swarmJoin, swarmLeave, type SwarmService } from '../../../sim/docker/swarm.ts';
+import { candidateAddrs, createService, findSwarm, removeService, scaleService, swarmInit, swarmJoin, swarmLeave, type ServiceSpec, type SwarmService } from '../../../sim/docker/swarm.ts';
 import { findImage } from '../../../sim/docker/images.ts';
 import { all, bool, flag, FlagError, parseFlags, type FlagSpec, type Parsed } from './args.ts';
 import { execTemplate, tabwrite } from './template.ts';
@@ -259,6 +259,10 @@ export async function serviceCommand(ctx: CommandContext, e: DockerEngine, argv:
         Endpoint: { Spec: { Mode: 'vip', Ports: svc.spec.ports.map((x) => ({ Protocol: x.proto, TargetPort: x.target, PublishedPort: x.published, PublishMode: 'ingress' })) }, VirtualIPs: [...svc.vips].map(([id, ip]) => ({ NetworkID: id, Addr: `${formatIpv4(ip)}/${s.networks.get(id)!.pool!.subnet.len}` })) },
       };
       const format = flag(q, 'format');
+      if (bool(q, 'pretty') && format === undefined) {
+        ctx.out(prettyService(svc));
+        continue;
+      }
       if (format !== undefined) {
         const t = execTemplate(format, doc);
         if (!t.ok) {
@@ -272,4 +276,31 @@ export async function serviceCommand(ctx: CommandContext, e: DockerEngine, argv:
   }
   ctx.err(`docker: unknown command: docker service ${sub ?? ''}\n\nRun 'docker service --help' for more information\n`);
   return 1;
+}
+
+/**
+ * `docker service inspect --pretty`: the Docker CLI's human-readable template (it opens with an
+ * empty line) for a service as `docker service create` makes it: replicated, the CLI's default
+ * update and rollback settings, an empty Resources section, networks by name, VIP endpoint.
+ */
+function prettyService(svc: { id: string; replicas: number; spec: ServiceSpec }): string {
+  const sp = svc.spec;
+  let out = `\nID:\t\t${svc.id}\nName:\t\t${sp.name}\nService Mode:\tReplicated\n Replicas:\t${svc.replicas}\nPlacement:`;
+  if (sp.constraints?.length) out += `\n Constraints:\t[${sp.constraints.join(' ')}]`;
+  for (const [what, order] of [['UpdateConfig', 'Update order:      '], ['RollbackConfig', 'Rollback order:    ']]) {
+    out += `\n${what}:\n Parallelism:\t1\n On failure:\tpause\n Monitoring Period: 5s\n Max failure ratio: 0\n ${order}stop-first`;
+  }
+  out += `\nContainerSpec:\n Image:\t\t${sp.image}`;
+  if (sp.cmd.length) out += `\n Args:\t\t${sp.cmd.map((a) => `${a} `).join('')}`;
+  if (sp.env?.length) out += `\n Env:\t\t${sp.env.map((e) => `${e} `).join('')}`;
+  if (sp.capAdd?.length) out += `\nCapabilities:\n Add: ${sp.capAdd.join(', ')}`;
+  out += '\nResources:';
+  if (sp.networks.length) out += `\nNetworks:${sp.networks.map((n) => ` ${n}`).join('')} `;
+  out += '\nEndpoint Mode:\tvip';
+  if (sp.ports.length) {
+    out += '\nPorts:';
+    for (const p of sp.ports) out += `\n PublishedPort = ${p.published}\n  Protocol = ${p.proto}\n  TargetPort = ${p.target}\n  PublishMode = ingress`;
+    out += ' ';
+  }
+  return `${out}\n`;
 }
