@@ -27,7 +27,7 @@ test('lab 1: Check fails with the reason, the fix typed in the terminal passes, 
   await expect(task(page, 'resolves')).toHaveAttribute('data-state', 'fail');
   await expect(task(page, 'resolves').locator('[data-msg]')).toHaveText(`${V.api} does not resolve from ${V.app}: no such name (NXDOMAIN)`);
   await expect(page.locator('pp-graded-lab li[data-task="not-published"]')).toHaveAttribute('data-state', 'pass');
-  await expect(page.locator('[data-lab-says]')).toHaveText('Checked: 0 of 2 tasks pass.');
+  await expect(page.locator('[data-lab-says]')).toHaveText('Checked: 0 of 2 tasks pass, and 1 thing that must stay true does not.');
 
   for (const l of [`docker network create ${V.net}`, `docker network connect ${V.net} ${V.api}`, `docker network connect ${V.net} ${V.app}`]) {
     await typeLine(page, l, { lab: STORE });
