@@ -58,9 +58,9 @@ test.describe('search', () => {
     await expect(dialog).toBeHidden();
     await page.locator('[data-search-open]').click();
     await page.locator('[data-search-input]').fill('NO-CARRIER');
-    await expect(results.first()).toBeVisible();
+    // wait for this query's results (the previous query's may still be on show for a moment)
+    await expect.poll(() => results.evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).pathname))).toContain('/lessons/veth-and-routes/');
     const first = await results.first().evaluate((a) => (a as HTMLAnchorElement).pathname);
-    expect(await results.evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).pathname))).toContain('/lessons/veth-and-routes/');
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL(new RegExp(`${first}$`));
     expect(watch.errors).toEqual([]);
