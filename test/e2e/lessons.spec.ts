@@ -19,6 +19,9 @@ for (const path of LESSONS) {
       const run = runs.nth(i);
       const btn = run.locator('button[data-act="run"]');
       await btn.click();
+      // the button may still read "Run" just after the click: wait until the run has started or printed
+      const out = run.locator('[data-output]');
+      await expect.poll(async () => (await btn.textContent())?.trim() !== 'Run' || ((await out.textContent()) ?? '') !== '', { timeout: 60_000 }).toBe(true);
       await expect(btn).toHaveText('Run', { timeout: 60_000 });
       const printed = (await run.locator('[data-output]').textContent()) ?? '';
       const expected = await run.evaluate((el) => {
